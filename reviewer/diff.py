@@ -1,0 +1,201 @@
+"""The diff model: files, hunks and lines of a unified diff, and which lines take a comment.
+
+GitHub accepts an inline comment on an added or context line by its new-file number
+(side RIGHT) and on a deleted line by its old-file number (side LEFT). The
+`CommentableIndex` records exactly those pairs, once, for anchoring to check against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
+
+from reviewer.errors import ReviewerError
+
+
+class Side(StrEnum):
+    RIGHT = "RIGHT"
+    LEFT = "LEFT"
+
+
+class LineKind(StrEnum):
+    ADDED = "+"
+    DELETED = "-"
+    CONTEXT = " "
+
+
+class FileStatus(StrEnum):
+    ADDED = "added"
+    DELETED = "deleted"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    kind: LineKind
+    text: str
+    old_no: int | None
+    new_no: int | None
+
+    @property
+    def side(self) -> Side:
+        return Side.LEFT if self.kind is LineKind.DELETED else Side.RIGHT
+
+    @property
+    def number(self) -> int:
+        """The number GitHub addresses this line by on its side."""
+        number = self.old_no if self.kind is LineKind.DELETED else self.new_no
+        assert number is not None
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    old_start: int
+    old_len: int
+    new_start: int
+    new_len: int
+    section: str
+    lines: tuple[DiffLine, ...]
+
+    @property
+    def header(self) -> str:
+        section = f" {self.section}" if self.section else ""
+        return f"@@ -{self.old_start},{self.old_len} +{self.new_start},{self.new_len} @@{section}"
+
+    @property
+    def changed_lines(self) -> int:
+        return sum(1 for line in self.lines if line.kind is not LineKind.CONTEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    path: str
+    old_path: str | None
+    status: FileStatus
+    is_binary: bool
+    hunks: tuple[Hunk, ...]
+
+    @property
+    def changed_lines(self) -> int:
+        return sum(hunk.changed_lines for hunk in self.hunks)
+
+    def lines(self) -> Iterator[tuple[int, DiffLine]]:
+        """Every line with the index of its hunk."""
+        for hunk_no, hunk in enumerate(self.hunks):
+            for line in hunk.lines:
+                yield hunk_no, line
+
+
+class DiffParseError(ReviewerError):
+    """The diff text could not be parsed."""
+
+
+def parse_diff(text: str) -> list[FileDiff]:
+    """Parse a unified diff (as `git diff` or GitHub's diff media type produce it)."""
+    try:
+        patch = PatchSet(text)
+    except UnidiffParseError as error:
+        raise DiffParseError(
+            f"The pull request's diff could not be parsed: {error}.",
+            hint="Report this with the PR's diff so the parser can be fixed.",
+        ) from None
+    return [_file_from_patch(patched) for patched in patch]
+
+
+def _file_from_patch(p: Any) -> FileDiff:
+    # unidiff is untyped: its objects are read as Any in these two functions only.
+    path = _strip_prefix(p.path)
+    if p.is_added_file:
+        status = FileStatus.ADDED
+    elif p.is_removed_file:
+        status = FileStatus.DELETED
+    elif p.is_rename:
+        status = FileStatus.RENAMED
+    else:
+        status = FileStatus.MODIFIED
+    old_path = _strip_prefix(p.source_file) if status is FileStatus.RENAMED else None
+    hunks = tuple(_hunk(h) for h in p)
+    return FileDiff(
+        path=path,
+        old_path=old_path,
+        status=status,
+        is_binary=bool(p.is_binary_file),
+        hunks=hunks,
+    )
+
+
+def _hunk(h: Any) -> Hunk:
+    lines = tuple(
+        DiffLine(
+            kind=LineKind(line.line_type),
+            text=line.value.rstrip("\r\n"),
+            old_no=line.source_line_no,
+            new_no=line.target_line_no,
+        )
+        for line in h
+        if line.line_type in ("+", "-", " ")
+    )
+    return Hunk(
+        old_start=h.source_start,
+        old_len=h.source_length,
+        new_start=h.target_start,
+        new_len=h.target_length,
+        section=h.section_header.strip(),
+        lines=lines,
+    )
+
+
+def _strip_prefix(path: str) -> str:
+    for prefix in ("a/", "b/"):
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class LineRef:
+    """Where a commentable line sits: its hunk (multi-line comments stay in one) and text."""
+
+    hunk: int
+    line: DiffLine
+
+
+@dataclass
+class CommentableIndex:
+    """For every file, the (line, side) pairs GitHub accepts an inline comment on."""
+
+    _files: dict[str, dict[tuple[int, Side], LineRef]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, files: Iterable[FileDiff]) -> CommentableIndex:
+        index = cls()
+        for file in files:
+            entries: dict[tuple[int, Side], LineRef] = {}
+            for hunk_no, line in file.lines():
+                entries[(line.number, line.side)] = LineRef(hunk_no, line)
+                # A context line can also be addressed from the LEFT by its old number.
+                if line.kind is LineKind.CONTEXT and line.old_no is not None:
+                    entries.setdefault((line.old_no, Side.LEFT), LineRef(hunk_no, line))
+            index._files[file.path] = entries
+        return index
+
+    @property
+    def paths(self) -> frozenset[str]:
+        return frozenset(self._files)
+
+    def lookup(self, path: str, line: int, side: Side = Side.RIGHT) -> LineRef | None:
+        return self._files.get(path, {}).get((line, side))
+
+    def is_commentable(self, path: str, line: int, side: Side = Side.RIGHT) -> bool:
+        return self.lookup(path, line, side) is not None
+
+    def lines_of(self, path: str) -> Iterator[tuple[int, Side, LineRef]]:
+        for (number, side), ref in self._files.get(path, {}).items():
+            yield number, side, ref

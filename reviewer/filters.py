@@ -1,0 +1,85 @@
+"""Which changed files are reviewed; every file left out carries the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pathspec
+
+from reviewer.diff import FileDiff, FileStatus
+
+# Files a reviewer gains nothing from reading: lock files, minified or generated
+# assets, vendored code. Users extend this with `exclude` and narrow with `include`.
+DEFAULT_EXCLUDES = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "*.min.js",
+    "*.min.css",
+    "*.map",
+    "*.svg",
+    "vendor/",
+    "third_party/",
+    "node_modules/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def select_files(
+    files: Sequence[FileDiff],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> tuple[list[FileDiff], list[SkippedFile]]:
+    """Split `files` into those to review and those skipped, with a reason for each."""
+    include_spec = _spec(include) if include else None
+    default_spec = _spec(DEFAULT_EXCLUDES)
+    exclude_spec = _spec(exclude)
+    selected: list[FileDiff] = []
+    skipped: list[SkippedFile] = []
+    for file in files:
+        reason = _skip_reason(file, include_spec, default_spec, exclude_spec)
+        if reason:
+            skipped.append(SkippedFile(file.path, reason))
+        else:
+            selected.append(file)
+    return selected, skipped
+
+
+def _skip_reason(
+    file: FileDiff,
+    include_spec: pathspec.GitIgnoreSpec | None,
+    default_spec: pathspec.GitIgnoreSpec,
+    exclude_spec: pathspec.GitIgnoreSpec,
+) -> str:
+    if file.is_binary:
+        return "binary file"
+    if include_spec is not None and not include_spec.match_file(file.path):
+        return "not matched by `include`"
+    if exclude_spec.match_file(file.path):
+        return "matched by `exclude`"
+    if default_spec.match_file(file.path):
+        return "lock, generated or vendored file (default exclude)"
+    if file.status is FileStatus.DELETED:
+        return "file deleted"
+    if file.changed_lines == 0:
+        return "no changed lines (rename or mode change only)"
+    return ""

@@ -1,0 +1,78 @@
+"""What to publish: which findings go inline now, which are already there, which go to the
+summary. Nothing is dropped; each finding ends up in exactly one of those places."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewer.anchoring import AnchoredFinding, Placement
+from reviewer.diff import CommentableIndex
+
+
+def dedupe(findings: Iterable[AnchoredFinding]) -> list[AnchoredFinding]:
+    """One finding per fingerprint (overlapping chunks can report the same thing twice).
+
+    The most severe copy wins, then an inline one over one that is not."""
+    best: dict[str, AnchoredFinding] = {}
+    for candidate in findings:
+        kept = best.get(candidate.fingerprint)
+        if kept is None or _rank(candidate) > _rank(kept):
+            best[candidate.fingerprint] = candidate
+    return list(best.values())
+
+
+def _rank(finding: AnchoredFinding) -> tuple[int, bool]:
+    return finding.finding.severity.rank, finding.is_inline
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryEntry:
+    finding: AnchoredFinding
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPlan:
+    new_inline: tuple[AnchoredFinding, ...]
+    already_posted: tuple[tuple[AnchoredFinding, str], ...]  # with the existing comment's URL
+    summary_only: tuple[SummaryEntry, ...]
+
+    @property
+    def all_findings(self) -> list[AnchoredFinding]:
+        return [
+            *self.new_inline,
+            *(f for f, _ in self.already_posted),
+            *(entry.finding for entry in self.summary_only),
+        ]
+
+
+def plan_publication(
+    findings: Sequence[AnchoredFinding],
+    *,
+    posted: Mapping[str, str],
+    index: CommentableIndex,
+    max_comments: int,
+) -> PublishPlan:
+    """Split deduplicated findings into new inline comments, already posted ones and the rest.
+
+    Inline candidates are checked against the whole diff's index once more, because one
+    bad line makes GitHub reject the entire review. The most severe go first when
+    `max_comments` cuts the list."""
+    new: list[AnchoredFinding] = []
+    already: list[tuple[AnchoredFinding, str]] = []
+    summary: list[SummaryEntry] = []
+    for finding in sorted(findings, key=lambda f: (-f.finding.severity.rank, f.path, f.line or 0)):
+        if finding.fingerprint in posted:
+            already.append((finding, posted[finding.fingerprint]))
+        elif finding.placement is Placement.OUTSIDE:
+            summary.append(SummaryEntry(finding, "outside the diff"))
+        elif finding.placement is Placement.FILE or finding.line is None:
+            summary.append(SummaryEntry(finding, finding.note or "line not in the diff"))
+        elif not index.is_commentable(finding.path, finding.line, finding.side):
+            summary.append(SummaryEntry(finding, "line not commentable in the diff"))
+        elif len(new) >= max_comments:
+            summary.append(SummaryEntry(finding, f"over the limit of {max_comments} comments"))
+        else:
+            new.append(finding)
+    return PublishPlan(tuple(new), tuple(already), tuple(summary))

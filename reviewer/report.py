@@ -1,0 +1,46 @@
+"""What one review run produced: the input to the summary, outputs and the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reviewer.filters import SkippedFile
+from reviewer.plan import PublishPlan
+from reviewer.policy import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.requests + other.requests,
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFailure:
+    paths: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    head_sha: str
+    model: str
+    plan: PublishPlan
+    verdict: Verdict
+    reviewed_files: tuple[str, ...]
+    skipped_files: tuple[SkippedFile, ...] = ()
+    failed_chunks: tuple[ChunkFailure, ...] = ()
+    usage: Usage = field(default_factory=Usage)
+    duration_s: float = 0.0
+    review_url: str = ""
+    dry_run: bool = False

@@ -1,0 +1,158 @@
+"""Settings: the action's inputs (or the CLI's flags), validated once into one typed object.
+
+The runner passes `with:` inputs to a container action as `INPUT_<NAME>` with the
+name upper-cased and its dashes kept (`INPUT_API-KEY`); the underscore spelling
+(`INPUT_API_KEY`) is accepted too, so the action can also be run by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reviewer.errors import ConfigError
+from reviewer.severity import FAIL_ON_CHOICES, Severity, parse_fail_on
+
+# The public interface: keep in step with action.yml (a test checks it).
+INPUT_NAMES = (
+    "github-token",
+    "api-key",
+    "model",
+    "base-url",
+    "rules",
+    "rules-file",
+    "fail-on",
+    "max-chunk-tokens",
+    "max-comments",
+    "include",
+    "exclude",
+    "dry-run",
+    "concurrency",
+)
+
+DEFAULT_MODEL = "gpt-4.1-mini"
+DEFAULT_RULES_FILE = ".github/reviewer.md"
+DEFAULT_MAX_COMMENTS = 30
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    github_token: str
+    api_key: str
+    model: str
+    base_url: str | None
+    rules: str
+    rules_file: str
+    fail_on: Severity | None
+    max_chunk_tokens: int | None
+    max_comments: int
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    dry_run: bool
+    concurrency: int
+
+
+def read_input(env: Mapping[str, str], name: str) -> str:
+    """The value of input `name`, trying the dashed then the underscored spelling."""
+    upper = name.upper()
+    for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
+        value = env.get(key)
+        if value is not None and value.strip():
+            return value.strip()
+    return ""
+
+
+def settings_from_inputs(env: Mapping[str, str]) -> Settings:
+    """Build Settings from `INPUT_*` variables; raise ConfigError naming the bad input."""
+    raw = {name: read_input(env, name) for name in INPUT_NAMES}
+    return build_settings(raw)
+
+
+def build_settings(raw: Mapping[str, str]) -> Settings:
+    """Validate raw string values keyed by input name (missing or empty = default)."""
+
+    def get(name: str) -> str:
+        return raw.get(name, "").strip()
+
+    base_url = get("base-url") or None
+    api_key = get("api-key")
+    if not api_key and base_url is None:
+        raise ConfigError(
+            "No API key for the model.",
+            hint="Set the `api-key` input, e.g. `api-key: ${{ secrets.OPENAI_API_KEY }}` "
+            "(locally: `--api-key` or the OPENAI_API_KEY variable). A local "
+            "OpenAI-compatible server that needs no key can be used with `base-url`.",
+        )
+    return Settings(
+        github_token=get("github-token"),
+        api_key=api_key,
+        model=get("model") or DEFAULT_MODEL,
+        base_url=base_url,
+        rules=get("rules"),
+        rules_file=get("rules-file") or DEFAULT_RULES_FILE,
+        fail_on=_fail_on(get("fail-on") or "critical"),
+        max_chunk_tokens=_optional_int(get("max-chunk-tokens"), "max-chunk-tokens", minimum=500),
+        max_comments=_int(get("max-comments"), "max-comments", DEFAULT_MAX_COMMENTS, minimum=0),
+        include=split_globs(get("include")),
+        exclude=split_globs(get("exclude")),
+        dry_run=_bool(get("dry-run"), "dry-run"),
+        concurrency=_int(
+            get("concurrency"),
+            "concurrency",
+            DEFAULT_CONCURRENCY,
+            minimum=1,
+            maximum=MAX_CONCURRENCY,
+        ),
+    )
+
+
+def split_globs(value: str) -> tuple[str, ...]:
+    """Globs separated by newlines or commas; blanks dropped."""
+    return tuple(part.strip() for part in re.split(r"[\n,]", value) if part.strip())
+
+
+def _fail_on(value: str) -> Severity | None:
+    try:
+        return parse_fail_on(value)
+    except ValueError:
+        raise ConfigError(
+            f"Unknown fail-on value {value!r}.",
+            hint=f"Use one of: {', '.join(FAIL_ON_CHOICES)}.",
+        ) from None
+
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off", ""}
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"Input {name} must be true or false, not {value!r}.")
+
+
+def _int(value: str, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    parsed = _optional_int(value, name, minimum=minimum)
+    if parsed is None:
+        return default
+    if maximum is not None and parsed > maximum:
+        raise ConfigError(f"Input {name} is {parsed}; the largest allowed value is {maximum}.")
+    return parsed
+
+
+def _optional_int(value: str, name: str, *, minimum: int) -> int | None:
+    if not value:
+        return None
+    try:
+        parsed = int(value)
+    except ValueError:
+        raise ConfigError(f"Input {name} must be a whole number, not {value!r}.") from None
+    if parsed < minimum:
+        raise ConfigError(f"Input {name} is {parsed}; it must be at least {minimum}.")
+    return parsed
