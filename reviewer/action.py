@@ -1,0 +1,234 @@
+"""Action mode: the event's pull request in, review comments, summary and verdict out."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reviewer import __version__
+from reviewer.actions_io import annotation, append_step_summary, write_outputs
+from reviewer.anchoring import AnchoredFinding
+from reviewer.engine import ReviewOptions, ReviewOutcome, review_diff
+from reviewer.errors import ConfigError, GitHubError
+from reviewer.event import PullRequestRef, Skip, load_event, pull_request_from_event
+from reviewer.fingerprint import is_summary, is_trusted, posted_fingerprints, summary_marker
+from reviewer.github_adapter import (
+    GitHubAdapter,
+    GitHubPermissionError,
+    GitHubUnprocessable,
+    ReviewComment,
+    make_github,
+)
+from reviewer.openai_adapter import ChunkReviewer, make_client
+from reviewer.plan import PublishPlan, SummaryEntry, plan_publication
+from reviewer.policy import Verdict, decide_verdict
+from reviewer.render import render_comment
+from reviewer.report import RunReport
+from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
+from reviewer.summary import render_summary
+from reviewer.tokens import make_token_counter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerEnv:
+    """The variables the Actions runner sets for every step."""
+
+    event_name: str
+    event_path: str | None
+    repository: str
+    api_url: str
+    output_path: str | None
+    step_summary_path: str | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RunnerEnv:
+        repository = env.get("GITHUB_REPOSITORY", "")
+        if not repository:
+            raise ConfigError(
+                "GITHUB_REPOSITORY is not set.",
+                hint="Run the action from a workflow, or use `python -m reviewer review` locally.",
+            )
+        return cls(
+            event_name=env.get("GITHUB_EVENT_NAME", ""),
+            event_path=env.get("GITHUB_EVENT_PATH"),
+            repository=repository,
+            api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
+            output_path=env.get("GITHUB_OUTPUT"),
+            step_summary_path=env.get("GITHUB_STEP_SUMMARY"),
+        )
+
+
+def run_action(env: Mapping[str, str]) -> int:
+    started = time.monotonic()
+    runner = RunnerEnv.from_env(env)
+    settings = settings_from_inputs(env)
+    target = pull_request_from_event(runner.event_name, load_event(runner.event_path))
+    if isinstance(target, Skip):
+        annotation("notice", target.reason)
+        write_outputs(runner.output_path, {"findings": "0", "critical": "0", "verdict": "skip"})
+        return 0
+    if not settings.github_token:
+        raise ConfigError(
+            "No GitHub token.", hint="Set `github-token` (the default `${{ github.token }}` works)."
+        )
+    github = GitHubAdapter(
+        make_github(settings.github_token, runner.api_url), runner.repository, target.number
+    )
+    rules = _rules(settings, github, target)
+    count_tokens, _ = make_token_counter(settings.model)
+    reviewer = ChunkReviewer(
+        make_client(api_key=settings.api_key, base_url=settings.base_url),
+        model=settings.model,
+        rules=rules,
+    )
+    outcome = review_diff(github.fetch_diff(), _options(settings, rules), reviewer, count_tokens)
+    report, summary_url = _publish(settings, github, target, outcome, started)
+    _finish(runner, report, summary_url)
+    return report.verdict.exit_code
+
+
+def _options(settings: Settings, rules: str) -> ReviewOptions:
+    return ReviewOptions(
+        model=settings.model,
+        rules=rules,
+        include=settings.include,
+        exclude=settings.exclude,
+        max_chunk_tokens=settings.max_chunk_tokens,
+        concurrency=settings.concurrency,
+    )
+
+
+def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) -> str:
+    """The `rules` input, then the rules file from the BASE commit: a PR can't rewrite them."""
+    text = github.read_file(settings.rules_file, target.base_sha)
+    if text is None and settings.rules_file != DEFAULT_RULES_FILE:
+        annotation("warning", f"rules-file {settings.rules_file} not found on the base branch.")
+    return "\n\n".join(part.strip() for part in (settings.rules, text or "") if part.strip())
+
+
+def _publish(
+    settings: Settings,
+    github: GitHubAdapter,
+    target: PullRequestRef,
+    outcome: ReviewOutcome,
+    started: float,
+) -> tuple[RunReport, str]:
+    identity = github.identity()
+    posted = posted_fingerprints(github.review_comments(), author=identity)
+    plan = plan_publication(
+        outcome.findings, posted=posted, index=outcome.index, max_comments=settings.max_comments
+    )
+    review_url = ""
+    if plan.new_inline and not settings.dry_run:
+        plan, review_url = _post_review(github, target, plan)
+    verdict = decide_verdict(plan.all_findings, settings.fail_on, incomplete=bool(outcome.failures))
+    report = RunReport(
+        head_sha=target.head_sha,
+        model=settings.model,
+        plan=plan,
+        verdict=verdict,
+        reviewed_files=outcome.reviewed_files,
+        skipped_files=outcome.skipped,
+        failed_chunks=outcome.failures,
+        usage=outcome.usage,
+        duration_s=time.monotonic() - started,
+        review_url=review_url,
+        dry_run=settings.dry_run,
+    )
+    summary_url = "" if settings.dry_run else _upsert_summary(github, report, identity)
+    return report, summary_url
+
+
+def _post_review(
+    github: GitHubAdapter, target: PullRequestRef, plan: PublishPlan
+) -> tuple[PublishPlan, str]:
+    run_marker = f"<!-- reviewer:review run={secrets.token_hex(8)} v={__version__} -->"
+    count = len(plan.new_inline)
+    body = f"**reviewer** found {count} new finding(s) on {target.head_sha[:12]}.\n\n{run_marker}"
+    comments = [_review_comment(f) for f in plan.new_inline]
+    try:
+        url = github.post_review(
+            head_sha=target.head_sha, body=body, comments=comments, run_marker=run_marker
+        )
+        return plan, url
+    except GitHubUnprocessable as error:
+        reason = f"GitHub refused the inline comment ({error.message})"
+    except GitHubPermissionError as error:
+        reason = "the token may not post reviews (read-only)"
+        annotation("warning", error.message)
+        for finding in plan.new_inline:
+            _annotate(finding)
+    # Nothing is lost: what could not go inline is listed in the summary.
+    moved = tuple(SummaryEntry(f, reason) for f in plan.new_inline)
+    return PublishPlan((), plan.already_posted, moved + plan.summary_only), ""
+
+
+def _review_comment(finding: AnchoredFinding) -> ReviewComment:
+    assert finding.line is not None
+    return ReviewComment(
+        path=finding.path,
+        line=finding.line,
+        side=finding.side.value,
+        body=render_comment(finding),
+        start_line=finding.start_line,
+    )
+
+
+def _upsert_summary(github: GitHubAdapter, report: RunReport, identity: str | None) -> str:
+    body = render_summary(report)
+    marker = summary_marker(report.head_sha)
+    try:
+        existing = [
+            c for c in github.issue_comments() if is_trusted(c, identity) and is_summary(c.body)
+        ]
+        return github.upsert_comment(
+            body=body, existing_id=existing[0].id if existing else None, marker=marker
+        )
+    except GitHubPermissionError as error:
+        annotation("warning", f"{error.message} The summary is in the job's step summary.")
+    except GitHubError as error:
+        annotation("warning", f"Could not update the summary comment: {error}")
+    return ""
+
+
+def _annotate(finding: AnchoredFinding) -> None:
+    level = "error" if finding.finding.severity.value == "critical" else "warning"
+    annotation(
+        level,
+        finding.finding.body,
+        title=finding.finding.title,
+        file=finding.path,
+        line=finding.line,
+    )
+
+
+def _finish(runner: RunnerEnv, report: RunReport, summary_url: str) -> None:
+    verdict: Verdict = report.verdict
+    findings = report.plan.all_findings
+    critical = sum(1 for f in findings if f.finding.severity.value == "critical")
+    append_step_summary(runner.step_summary_path, render_summary(report, with_marker=False))
+    write_outputs(
+        runner.output_path,
+        {
+            "findings": str(len(findings)),
+            "critical": str(critical),
+            "review-url": report.review_url,
+            "summary-url": summary_url,
+            "verdict": verdict.label,
+        },
+    )
+    for finding in verdict.failing:
+        annotation(
+            "error",
+            f"{finding.finding.severity.value}: {finding.finding.title}",
+            file=finding.path,
+            line=finding.line,
+        )
+    for failure in report.failed_chunks:
+        annotation("error", f"Not reviewed ({', '.join(failure.paths)}): {failure.reason}")
+    log.info("Verdict: %s (%d finding(s)).", verdict.label, len(findings))

@@ -1,0 +1,116 @@
+"""Command line: `python -m reviewer` runs the action; `python -m reviewer review` runs locally.
+
+Every failure the user can fix ends as one clear message and a documented exit code:
+0 pass, 1 findings at or above fail-on, 2 configuration error, 3 review incomplete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from reviewer import __version__
+from reviewer.actions_io import annotation
+from reviewer.errors import EXIT_INCOMPLETE, ReviewerError
+from reviewer.settings import DEFAULT_CONCURRENCY, DEFAULT_MODEL, build_settings
+from reviewer.severity import FAIL_ON_CHOICES
+
+log = logging.getLogger("reviewer")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewer",
+        description="Review a pull request (or a local branch) with an LLM.",
+        epilog="With no command, runs as the GitHub Action (reads INPUT_* and GITHUB_* variables). "
+        "Exit codes: 0 pass, 1 findings at or above --fail-on, 2 configuration error, "
+        "3 review incomplete (the model or GitHub failed).",
+    )
+    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("action", help="run as the GitHub Action (the default)")
+    review = commands.add_parser(
+        "review",
+        help="review the current branch of a local git repository",
+        description="Review what HEAD changes since it forked from --base, like a pull request.",
+    )
+    review.add_argument("--base", default="main", help="base ref (default: main)")
+    review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
+    review.add_argument("--repo", type=Path, default=Path("."), help="repository path")
+    review.add_argument("--model", default=os.environ.get("REVIEWER_MODEL", DEFAULT_MODEL))
+    review.add_argument("--api-key", default=None, help="model API key (default: $OPENAI_API_KEY)")
+    review.add_argument(
+        "--base-url", default=None, help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)"
+    )
+    review.add_argument("--rules", default="", help="extra review rules (free text)")
+    review.add_argument("--rules-file", default="", help="rules file, read at --base")
+    review.add_argument("--fail-on", default="critical", choices=FAIL_ON_CHOICES)
+    review.add_argument("--max-chunk-tokens", default="")
+    review.add_argument("--include", default="", help="globs to review, comma-separated")
+    review.add_argument("--exclude", default="", help="globs to skip, comma-separated")
+    review.add_argument("--concurrency", default=str(DEFAULT_CONCURRENCY))
+    review.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    action_mode = args.command in (None, "action")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        if action_mode:
+            from reviewer.action import run_action
+
+            return run_action(os.environ)
+        return _run_local(args)
+    except ReviewerError as error:
+        _report_error(str(error), action_mode)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INCOMPLETE
+    except Exception:  # noqa: BLE001 - last resort: a bug must still end as a clear report
+        _report_error(
+            "Internal error in reviewer; please report it with this log.\n"
+            + traceback.format_exc(),
+            action_mode,
+        )
+        return EXIT_INCOMPLETE
+
+
+def _report_error(message: str, action_mode: bool) -> None:
+    if action_mode:
+        annotation("error", message)
+    else:
+        print(f"reviewer: {message}", file=sys.stderr)
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    from reviewer.local import run_local
+
+    settings = build_settings(
+        {
+            "api-key": args.api_key or os.environ.get("OPENAI_API_KEY", ""),
+            "base-url": args.base_url or os.environ.get("OPENAI_BASE_URL", ""),
+            "model": args.model,
+            "rules": args.rules,
+            "rules-file": args.rules_file,
+            "fail-on": args.fail_on,
+            "max-chunk-tokens": args.max_chunk_tokens,
+            "include": args.include,
+            "exclude": args.exclude,
+            "concurrency": args.concurrency,
+        }
+    )
+    output = args.format
+    if output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        output = "color"
+    return run_local(settings, repo=args.repo, base=args.base, head=args.head, output=output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

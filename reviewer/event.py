@@ -1,0 +1,81 @@
+"""The pull request a run is about, read from the workflow's event payload."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reviewer.errors import ConfigError
+
+PR_EVENTS = ("pull_request", "pull_request_target")
+REVIEWED_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestRef:
+    number: int
+    head_sha: str  # what we review: the PR's head, not GITHUB_SHA (the merge commit)
+    base_sha: str
+    base_ref: str
+    head_repo: str
+    base_repo: str
+    draft: bool
+    action: str
+
+    @property
+    def is_fork(self) -> bool:
+        return self.head_repo != self.base_repo
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """This event is not one we review; the reason is printed as a notice."""
+
+    reason: str
+
+
+def load_event(path: str | None) -> dict[str, Any]:
+    if not path:
+        raise ConfigError(
+            "GITHUB_EVENT_PATH is not set, so there is no event to read.",
+            hint="Run the action from a workflow, or use `python -m reviewer review` locally.",
+        )
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"Cannot read the event file {path}: {error.strerror}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The event file {path} is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"The event file {path} does not hold a JSON object.")
+    return data
+
+
+def pull_request_from_event(event_name: str, payload: Mapping[str, Any]) -> PullRequestRef | Skip:
+    if event_name not in PR_EVENTS:
+        return Skip(f"Event {event_name!r} is not a pull request event; nothing to review.")
+    action = str(payload.get("action", ""))
+    if action not in REVIEWED_ACTIONS:
+        return Skip(f"Pull request action {action!r} does not need a review.")
+    pr = payload.get("pull_request")
+    if not isinstance(pr, Mapping):
+        raise ConfigError("The pull_request event payload has no `pull_request` object.")
+    try:
+        ref = PullRequestRef(
+            number=int(pr["number"]),
+            head_sha=str(pr["head"]["sha"]),
+            base_sha=str(pr["base"]["sha"]),
+            base_ref=str(pr["base"]["ref"]),
+            head_repo=str((pr["head"].get("repo") or {}).get("full_name", "")),
+            base_repo=str(pr["base"]["repo"]["full_name"]),
+            draft=bool(pr.get("draft", False)),
+            action=action,
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"The pull_request event payload lacks a field: {error}.") from None
+    if ref.draft:
+        return Skip(f"Pull request #{ref.number} is a draft; it will be reviewed when ready.")
+    return ref

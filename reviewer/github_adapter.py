@@ -1,0 +1,277 @@
+"""The GitHub adapter: the few REST calls a review needs, through PyGithub.
+
+Reads are retried by PyGithub's urllib3 retry (5xx, rate limits with Retry-After).
+Writes are not blindly resent: a POST that failed with a 5xx may still have been
+applied, so before resending we look for the marker the write carried.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from github import Auth, Github, GithubException, GithubRetry
+from github.IssueComment import IssueComment
+from github.PullRequestComment import PullRequestComment
+
+from reviewer.errors import GitHubAuthError, GitHubError
+from reviewer.fingerprint import PostedComment
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DIFF_MEDIA_TYPE = "application/vnd.github.diff"
+MAX_RATE_LIMIT_WAIT_S = 120.0
+WRITE_ATTEMPTS = 3
+
+
+class GitHubPermissionError(GitHubError):
+    """The token may read but not write (fork PRs, `permissions:` without pull-requests)."""
+
+
+class GitHubUnprocessable(GitHubError):
+    """GitHub refused the request's content (422), e.g. a comment on a line not in the diff."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewComment:
+    path: str
+    line: int
+    side: str
+    body: str
+    start_line: int | None = None
+
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "side": self.side,
+            "body": self.body,
+        }
+        if self.start_line is not None:
+            payload["start_line"] = self.start_line
+            payload["start_side"] = self.side
+        return payload
+
+
+def make_github(token: str, api_url: str, *, sleep_between_writes_s: float = 1.0) -> Github:
+    retry = GithubRetry(
+        total=4,
+        backoff_factor=0.5,
+        # POST is left out on purpose: see the module docstring.
+        allowed_methods=frozenset({"GET", "HEAD", "PATCH", "PUT", "DELETE"}),
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_S,
+    )
+    return Github(
+        auth=Auth.Token(token),
+        base_url=api_url.rstrip("/"),
+        per_page=100,
+        retry=retry,
+        timeout=30,
+        seconds_between_requests=None,
+        seconds_between_writes=sleep_between_writes_s,
+    )
+
+
+def _posted(comment: IssueComment | PullRequestComment) -> PostedComment:
+    user = comment.user
+    return PostedComment(
+        id=comment.id,
+        body=comment.body or "",
+        author=user.login if user else "",
+        author_is_bot=bool(user and user.type == "Bot"),
+        url=comment.html_url,
+    )
+
+
+class GitHubAdapter:
+    """The calls for one pull request of one repository."""
+
+    def __init__(self, github: Github, repository: str, number: int) -> None:
+        self._gh = github
+        self._repo_url = f"{github.requester.base_url}/repos/{repository}"
+        self._pr_url = f"{self._repo_url}/pulls/{number}"
+        self._issue_url = f"{self._repo_url}/issues/{number}"
+        self._repo = github.get_repo(repository, lazy=True)
+        self._pull = self._repo.get_pull(number)
+
+    def identity(self) -> str | None:
+        """The login we post as, or None when the token may not read it (GITHUB_TOKEN)."""
+        try:
+            return self._gh.get_user().login
+        except GithubException as error:
+            if error.status in (401,):
+                raise _translate(error, "read the token's identity") from None
+            return None
+
+    def fetch_diff(self) -> str:
+        _, data = self._call(
+            "read the pull request's diff",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "GET", self._pr_url, headers={"Accept": DIFF_MEDIA_TYPE}
+            ),
+        )
+        if data is None:
+            return ""
+        diff = data.get("data") if isinstance(data, dict) else None
+        if isinstance(diff, str):
+            return diff
+        raise GitHubError("GitHub answered the diff request with JSON instead of a diff.")
+
+    def review_comments(self) -> list[PostedComment]:
+        return self._call(
+            "list the review comments",
+            lambda: [_posted(c) for c in self._pull.get_review_comments()],
+        )
+
+    def issue_comments(self) -> list[PostedComment]:
+        return self._call(
+            "list the PR's comments", lambda: [_posted(c) for c in self._pull.get_issue_comments()]
+        )
+
+    def read_file(self, path: str, ref: str) -> str | None:
+        """A file's text at `ref`, or None when it does not exist there."""
+        try:
+            content = self._repo.get_contents(path, ref=ref)
+        except GithubException as error:
+            if error.status == 404:
+                return None
+            raise _translate(error, f"read {path} at {ref[:12]}") from None
+        if isinstance(content, list):
+            return None  # a directory
+        return content.decoded_content.decode("utf-8", "replace")
+
+    def post_review(
+        self, *, head_sha: str, body: str, comments: Iterable[ReviewComment], run_marker: str
+    ) -> str:
+        """Post one review with all comments; return its URL. `run_marker` ends `body`."""
+        payload = {
+            "commit_id": head_sha,
+            "body": body,
+            "event": "COMMENT",
+            "comments": [c.as_payload() for c in comments],
+        }
+
+        def landed() -> str | None:
+            for review in self._pull.get_reviews():
+                if run_marker in (review.body or ""):
+                    return review.html_url
+            return None
+
+        data = self._write(
+            "post the review",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "POST", f"{self._pr_url}/reviews", input=payload
+            )[1],
+            landed=landed,
+        )
+        return str(data["html_url"]) if isinstance(data, dict) else str(data)
+
+    def upsert_comment(self, *, body: str, existing_id: int | None, marker: str) -> str:
+        """Edit our summary comment in place, or create it; return its URL."""
+        if existing_id is not None:
+            return self._call(
+                "update the summary comment", lambda: self._write_patch(existing_id, body)
+            )
+
+        def landed() -> str | None:
+            for comment in self._pull.get_issue_comments():
+                if marker in (comment.body or ""):
+                    return comment.html_url
+            return None
+
+        data = self._write(
+            "post the summary comment",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "POST", f"{self._issue_url}/comments", input={"body": body}
+            )[1],
+            landed=landed,
+        )
+        return str(data["html_url"]) if isinstance(data, dict) else str(data)
+
+    def _write_patch(self, comment_id: int, body: str) -> str:
+        _, data = self._gh.requester.requestJsonAndCheck(
+            "PATCH", f"{self._repo_url}/issues/comments/{comment_id}", input={"body": body}
+        )
+        return str(data["html_url"])
+
+    def _call(self, action: str, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except GithubException as error:
+            raise _translate(error, action) from None
+
+    def _write(
+        self, action: str, fn: Callable[[], Any], *, landed: Callable[[], str | None]
+    ) -> Any:
+        """One write, resent only when we know it did not land."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return fn()
+            except GithubException as error:
+                wait = _rate_limit_wait(error)
+                if wait is not None and attempt < WRITE_ATTEMPTS:
+                    # A rate-limited write was refused, not applied: safe to resend.
+                    log.warning(
+                        "GitHub rate limit while trying to %s; waiting %.0fs.", action, wait
+                    )
+                    time.sleep(wait)
+                    continue
+                if error.status >= 500 and attempt < WRITE_ATTEMPTS:
+                    url = self._call(f"check whether the attempt to {action} landed", landed)
+                    if url is not None:
+                        return url
+                    log.warning("GitHub answered %s to %s; resending.", error.status, action)
+                    time.sleep(attempt)
+                    continue
+                raise _translate(error, action) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _rate_limit_wait(error: GithubException) -> float | None:
+    if error.status not in (403, 429):
+        return None
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    retry_after = headers.get("retry-after")
+    if retry_after is not None and retry_after.isdigit():
+        return min(float(retry_after), MAX_RATE_LIMIT_WAIT_S)
+    message = str(error.data.get("message", "") if isinstance(error.data, dict) else "").lower()
+    if "rate limit" in message:
+        reset = headers.get("x-ratelimit-reset")
+        if reset is not None and reset.isdigit():
+            return min(max(float(reset) - time.time(), 1.0), MAX_RATE_LIMIT_WAIT_S)
+        return 60.0
+    return None
+
+
+def _message(error: GithubException) -> str:
+    data = error.data
+    if isinstance(data, dict):
+        return str(data.get("message", "")) or str(error.status)
+    return str(error.status)
+
+
+def _translate(error: GithubException, action: str) -> GitHubError | GitHubAuthError:
+    message = _message(error)
+    if error.status == 422:
+        details = error.data.get("errors") if isinstance(error.data, dict) else None
+        return GitHubUnprocessable(f"GitHub refused to {action} (422 {message}: {details}).")
+    if error.status == 401:
+        return GitHubAuthError(
+            f"GitHub rejected the token while trying to {action} (401 {message}).",
+            hint="Check the `github-token` input; the default `${{ github.token }}` works.",
+        )
+    if error.status in (403, 404) and "rate limit" not in message.lower():
+        return GitHubPermissionError(
+            f"GitHub refused to {action} ({error.status} {message}).",
+            hint="Give the workflow `permissions: { contents: read, pull-requests: write }`. "
+            "Pull requests from forks get a read-only token under `pull_request`.",
+        )
+    return GitHubError(
+        f"GitHub failed to {action} ({error.status} {message}).",
+        hint="This is usually temporary: re-run the job.",
+    )
