@@ -1,0 +1,199 @@
+"""A fake OpenAI-compatible chat completions server, on 127.0.0.1, for the real openai client.
+
+By default it behaves like a model reading the prompt: `ReadingModel` finds lines in
+the fenced diff that match its triggers and answers with findings citing the line
+numbers printed in the prompt. Tests can queue scripted answers or HTTP faults.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+Responder = Callable[[dict[str, Any]], Response]
+
+_LINE = re.compile(r"^(\d+) ([+\- ])(.*)$")
+_FILE = re.compile(r"^File: (\S+)")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Report `severity`/`category`/`title` on every added line containing `needle`."""
+
+    needle: str
+    severity: str = "warning"
+    category: str = "bug"
+    title: str = "Problem"
+    body: str = "Explain the problem."
+    suggestion: str | None = None
+
+
+def diff_lines(prompt: str) -> list[tuple[str, int, str, str]]:
+    """(path, number, marker, text) for each numbered line of the fenced diff in `prompt`."""
+    out: list[tuple[str, int, str, str]] = []
+    path = ""
+    for line in prompt.splitlines():
+        file_match = _FILE.match(line)
+        if file_match:
+            path = file_match.group(1)
+            continue
+        match = _LINE.match(line)
+        if match and path:
+            out.append((path, int(match.group(1)), match.group(2), match.group(3)))
+    return out
+
+
+def user_prompt(body: dict[str, Any]) -> str:
+    return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+
+
+@dataclass
+class ReadingModel:
+    triggers: list[Trigger]
+
+    def findings(self, prompt: str) -> list[dict[str, Any]]:
+        found = []
+        for path, number, marker, text in diff_lines(prompt):
+            for trigger in self.triggers:
+                if marker == "+" and trigger.needle in text:
+                    found.append(finding(path, number, text, trigger))
+        return found
+
+
+def finding(path: str, line: int, quote: str, trigger: Trigger, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": path,
+        "line": line,
+        "start_line": None,
+        "side": "RIGHT",
+        "severity": trigger.severity,
+        "category": trigger.category,
+        "title": trigger.title,
+        "body": trigger.body,
+        "quote": quote,
+        "suggestion": trigger.suggestion,
+    }
+    data.update(overrides)
+    return data
+
+
+def completion(
+    content: str | None,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    prompt_tokens: int = 100,
+    completion_tokens: int = 20,
+) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": refusal},
+                "finish_reason": finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": 0},
+        },
+    }
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(data), status=status, headers=headers, content_type="application/json"
+    )
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return json_response({"error": {"message": message, "type": "fake", "code": None}}, status,
+                         headers)
+
+
+@dataclass
+class FakeModelServer:
+    """State of the fake; `install()` wires it to a running HTTPServer."""
+
+    model: ReadingModel = field(default_factory=lambda: ReadingModel([]))
+    latency_s: float = 0.0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    shape_errors: list[str] = field(default_factory=list)
+    _queue: deque[Responder] = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""
+
+    def install(self, server: HTTPServer) -> None:
+        server.expect_request(re.compile(r".*/chat/completions$"), method="POST").respond_with_handler(
+            self.handle
+        )
+        self.base_url = server.url_for("/v1")
+
+    def queue(self, *responders: Responder) -> None:
+        """Answer the next requests with these, in order, before the reading model resumes."""
+        self._queue.extend(responders)
+
+    def handle(self, request: Request) -> Response:
+        body = request.get_json(force=True)
+        with self._lock:
+            self.requests.append(body)
+            self._check_shape(body)
+            responder = self._queue.popleft() if self._queue else None
+        if self.latency_s:
+            time.sleep(self.latency_s)
+        if responder is not None:
+            return responder(body)
+        content = json.dumps({"findings": self.model.findings(user_prompt(body))})
+        return json_response(completion(content))
+
+    def _check_shape(self, body: dict[str, Any]) -> None:
+        fmt = body.get("response_format") or {}
+        if fmt.get("type") != "json_schema":
+            self.shape_errors.append(f"response_format type {fmt.get('type')!r}")
+            return
+        schema = fmt["json_schema"]
+        if schema.get("strict") is not True:
+            self.shape_errors.append("json_schema.strict is not true")
+        _check_strict(schema.get("schema", {}), "schema", self.shape_errors)
+
+
+def _check_strict(node: Any, where: str, errors: list[str]) -> None:
+    """What strict structured outputs demand of every object in the schema."""
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            props = set(node.get("properties", {}))
+            if node.get("additionalProperties") is not False:
+                errors.append(f"{where}: additionalProperties must be false")
+            if set(node.get("required", [])) != props:
+                errors.append(f"{where}: every property must be required")
+        if "default" in node:
+            errors.append(f"{where}: default is not allowed")
+        for key, value in node.items():
+            _check_strict(value, f"{where}/{key}", errors)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _check_strict(item, f"{where}/{i}", errors)
+
+
+def scripted(content: str | None, **kwargs: Any) -> Responder:
+    return lambda _body: json_response(completion(content, **kwargs))
+
+
+def failing(status: int, message: str = "fake failure", headers: dict[str, str] | None = None) -> Responder:
+    return lambda _body: error_response(status, message, headers)

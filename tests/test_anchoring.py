@@ -1,0 +1,123 @@
+from typing import Any
+
+import pytest
+
+from reviewer.anchoring import Placement, anchor_finding, chunk_index, resolve_path
+from reviewer.chunking import build_chunks
+from reviewer.diff import CommentableIndex, Side, parse_diff
+from reviewer.findings import Finding
+
+DIFF = """\
+diff --git a/src/app.py b/src/app.py
+index 1111111..2222222 100644
+--- a/src/app.py
++++ b/src/app.py
+@@ -10,5 +10,6 @@ def handler(request):
+     user = request.user
+-    query = build(user)
++    query = "SELECT * FROM t WHERE id = " + request.args["id"]
++    rows = db.execute(query)
+     log.info("ok")
+     return rows
+     # end
+@@ -40,2 +41,3 @@ def other():
+     a = 1
++    b = eval(data)
+     c = 3
+"""
+
+
+@pytest.fixture
+def index() -> CommentableIndex:
+    return CommentableIndex.build(parse_diff(DIFF))
+
+
+def make(**overrides: Any) -> Finding:
+    data: dict[str, Any] = {
+        "path": "src/app.py",
+        "line": 11,
+        "start_line": None,
+        "side": None,
+        "severity": "critical",
+        "category": "security",
+        "title": "SQL injection",
+        "body": "Use parameters.",
+        "quote": '    query = "SELECT * FROM t WHERE id = " + request.args["id"]',
+        "suggestion": None,
+    }
+    data.update(overrides)
+    return Finding.model_validate(data)
+
+
+def test_correct_citation_stays(index: CommentableIndex) -> None:
+    anchored = anchor_finding(make(), index)
+    assert (anchored.placement, anchored.line, anchored.side) == (Placement.INLINE, 11, Side.RIGHT)
+    assert anchored.code_lines == (
+        '    query = "SELECT * FROM t WHERE id = " + request.args["id"]',
+    )
+
+
+@pytest.mark.parametrize("off_by", [-3, -1, 1, 2, 5, 30])
+def test_line_off_by_some_is_moved_to_the_quoted_line(index: CommentableIndex, off_by: int) -> None:
+    anchored = anchor_finding(make(line=11 + off_by), index)
+    assert anchored.placement is Placement.INLINE
+    assert anchored.line == 11
+
+
+def test_old_file_number_for_new_code_is_moved(index: CommentableIndex) -> None:
+    # The model cited the deleted line's old number (11) on the LEFT for the new line.
+    anchored = anchor_finding(make(line=11, side="LEFT"), index)
+    assert (anchored.line, anchored.side) == (11, Side.RIGHT)
+
+
+def test_whitespace_differences_in_quote_still_match(index: CommentableIndex) -> None:
+    anchored = anchor_finding(
+        make(line=99, quote="b = eval( data )".replace("( ", "(").replace(" )", ")")), index
+    )
+    assert (anchored.placement, anchored.line) == (Placement.INLINE, 42)
+
+
+def test_wrong_path_case_and_prefix_resolve() -> None:
+    assert resolve_path("SRC/App.py", ["src/app.py"]) == "src/app.py"
+    assert resolve_path("./src/app.py", ["src/app.py"]) == "src/app.py"
+    assert resolve_path("app.py", ["src/app.py"]) == "src/app.py"
+    assert resolve_path("app.py", ["src/app.py", "lib/app.py"]) is None
+
+
+def test_line_outside_every_hunk_without_quote_goes_to_summary(index: CommentableIndex) -> None:
+    anchored = anchor_finding(make(line=200, quote="not in the diff at all"), index)
+    assert anchored.placement is Placement.FILE
+    assert anchored.line is None
+    assert "200" in anchored.note
+
+
+def test_unknown_file_is_outside(index: CommentableIndex) -> None:
+    anchored = anchor_finding(make(path="docs/other.md"), index)
+    assert anchored.placement is Placement.OUTSIDE
+
+
+def test_valid_range_is_kept_and_invalid_range_dropped(index: CommentableIndex) -> None:
+    ranged = anchor_finding(make(start_line=10, line=12, quote="rows = db.execute(query)"), index)
+    assert (ranged.start_line, ranged.line) == (10, 12)
+    assert len(ranged.code_lines) == 3
+    # Lines 12..42 cross two hunks: GitHub would refuse, so the range is dropped.
+    crossing = anchor_finding(make(start_line=12, line=42, quote="    b = eval(data)"), index)
+    assert (crossing.start_line, crossing.line) == (None, 42)
+
+
+def test_only_the_chunks_own_lines_are_candidates() -> None:
+    files = parse_diff(DIFF)
+    chunks, _ = build_chunks(files, lambda t: len(t.split()) + t.count("\n"), budget=60)
+    assert len(chunks) == 2  # one hunk per chunk
+    first = chunk_index(chunks[0])
+    anchored = anchor_finding(make(line=42, quote="    b = eval(data)"), first)
+    # Line 42 belongs to the other chunk's hunk: not placed here.
+    assert anchored.placement is Placement.FILE
+
+
+def test_fingerprint_ignores_line_numbers_and_wording(index: CommentableIndex) -> None:
+    a = anchor_finding(make(), index)
+    b = anchor_finding(make(line=13, title="Injection!", body="Different words."), index)
+    c = anchor_finding(make(category="bug"), index)
+    assert a.fingerprint == b.fingerprint
+    assert a.fingerprint != c.fingerprint

@@ -1,0 +1,114 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewer.chunking import build_chunks, render_line, review_priority
+from reviewer.diff import CommentableIndex, DiffLine, FileDiff, FileStatus, Hunk, LineKind, Side
+
+
+def words(text: str) -> int:
+    """A token counter for tests: whitespace-separated words plus one per line."""
+    return len(text.split()) + text.count("\n")
+
+
+def make_file(path: str, kinds: str, *, start: int = 1, text: str = "tok tok") -> FileDiff:
+    """A one-hunk file from a string of line kinds, e.g. " +-+ "."""
+    old, new = start, start
+    lines = []
+    for i, kind in enumerate(kinds):
+        if kind == "+":
+            lines.append(DiffLine(LineKind.ADDED, f"{text} {i}", None, new))
+            new += 1
+        elif kind == "-":
+            lines.append(DiffLine(LineKind.DELETED, f"{text} {i}", old, None))
+            old += 1
+        else:
+            lines.append(DiffLine(LineKind.CONTEXT, f"{text} {i}", old, new))
+            old += 1
+            new += 1
+    hunk = Hunk(start, old - start, start, new - start, "", tuple(lines))
+    return FileDiff(path, None, FileStatus.MODIFIED, False, (hunk,))
+
+
+def changed(file: FileDiff) -> set[tuple[str, int, str]]:
+    return {
+        (file.path, ln.number, ln.side.value)
+        for _, ln in file.lines()
+        if ln.kind is not LineKind.CONTEXT
+    }
+
+
+def test_small_files_are_packed_into_one_chunk() -> None:
+    files = [make_file(f"src/f{i}.py", " + ") for i in range(5)]
+    chunks, skipped = build_chunks(files, words, budget=1000)
+    assert len(chunks) == 1
+    assert chunks[0].paths == tuple(f"src/f{i}.py" for i in range(5))
+    assert skipped == []
+
+
+def test_oversized_hunk_is_split_at_line_boundaries() -> None:
+    file = make_file("big.py", "+" * 200)
+    chunks, _ = build_chunks([file], words, budget=120)
+    assert len(chunks) > 1
+    assert all(chunk.tokens <= 120 for chunk in chunks)
+    seen = [line for chunk in chunks for line in re.findall(r"^\d+ \+.*$", chunk.text, re.M)]
+    assert seen == [render_line(ln) for _, ln in file.lines()]
+
+
+def test_a_line_longer_than_the_budget_is_skipped_with_a_reason() -> None:
+    file = make_file("min.js", "+", text="x " * 500)
+    chunks, skipped = build_chunks([file], words, budget=100)
+    assert chunks == []
+    assert skipped[0].path == "min.js"
+    assert "longer than the chunk budget" in skipped[0].reason
+
+
+def test_source_is_reviewed_before_tests_and_docs() -> None:
+    assert review_priority("src/app.py") < review_priority("tests/test_app.py")
+    assert review_priority("tests/test_app.py") < review_priority("README.md")
+    files = [make_file("README.md", "+"), make_file("tests/test_a.py", "+"), make_file("a.py", "+")]
+    chunks, _ = build_chunks(files, words, budget=1000)
+    assert chunks[0].paths == ("a.py", "tests/test_a.py", "README.md")
+
+
+def test_rendered_numbers_are_new_for_added_and_old_for_deleted() -> None:
+    file = make_file("a.py", " -+", start=10)
+    chunks, _ = build_chunks([file], words, budget=1000)
+    assert "10  tok tok 0\n11 -tok tok 1\n11 +tok tok 2" in chunks[0].text
+
+
+kinds = st.text(alphabet=" +-", min_size=1, max_size=60).filter(lambda k: k.strip() != "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    files=st.lists(st.tuples(kinds, st.integers(1, 500)), min_size=1, max_size=6),
+    budget=st.integers(min_value=40, max_value=600),
+)
+def test_every_changed_line_in_exactly_one_chunk_within_budget(
+    files: list[tuple[str, int]], budget: int
+) -> None:
+    diff_files = [make_file(f"f{i}.py", k, start=s) for i, (k, s) in enumerate(files)]
+    chunks, skipped = build_chunks(diff_files, words, budget)
+    assert skipped == []  # no single line exceeds 40 words here
+    index = CommentableIndex.build(diff_files)
+    seen: list[tuple[str, int, str]] = []
+    for chunk in chunks:
+        assert chunk.tokens <= budget
+        assert words(chunk.text) == chunk.tokens
+        path = ""
+        for line in chunk.text.splitlines():
+            if line.startswith("File: "):
+                path = line.split()[1]
+            match = re.match(r"^(\d+) ([+\- ])(.*)$", line)
+            if not match:
+                continue
+            number, marker, text = int(match[1]), match[2], match[3]
+            side = Side.LEFT if marker == "-" else Side.RIGHT
+            ref = index.lookup(path, number, side)
+            assert ref is not None and ref.line.text == text
+            if marker != " ":
+                seen.append((path, number, side.value))
+    expected = set().union(*(changed(f) for f in diff_files))
+    assert sorted(seen) == sorted(expected)  # each exactly once
