@@ -97,7 +97,10 @@ class GitHubAdapter:
         self._pr_url = f"{self._repo_url}/pulls/{number}"
         self._issue_url = f"{self._repo_url}/issues/{number}"
         self._repo = github.get_repo(repository, lazy=True)
+        # Lazy objects built from URLs: listing their comments costs no extra GET. (A lazy
+        # PullRequest would fetch itself to learn its issue URL, hence the Issue.)
         self._pull = self._repo.get_pull(number)
+        self._issue = self._repo.get_issue(number)
 
     def identity(self) -> str | None:
         """The login we post as, or None when the token may not read it (GITHUB_TOKEN)."""
@@ -130,7 +133,7 @@ class GitHubAdapter:
 
     def issue_comments(self) -> list[PostedComment]:
         return self._call(
-            "list the PR's comments", lambda: [_posted(c) for c in self._pull.get_issue_comments()]
+            "list the PR's comments", lambda: [_posted(c) for c in self._issue.get_comments()]
         )
 
     def read_file(self, path: str, ref: str) -> str | None:
@@ -179,7 +182,7 @@ class GitHubAdapter:
             )
 
         def landed() -> str | None:
-            for comment in self._pull.get_issue_comments():
+            for comment in self._issue.get_comments():
                 if marker in (comment.body or ""):
                     return comment.html_url
             return None

@@ -95,7 +95,9 @@ class ChunkReviewer:
             retry=retry_if_exception_type(TRANSIENT),
             stop=stop_after_attempt(attempts),
             wait=wait_retry_after_or(
-                wait_exponential_jitter(initial=backoff_initial_s, max=backoff_max_s)
+                wait_exponential_jitter(
+                    multiplier=backoff_initial_s, max=backoff_max_s, jitter=backoff_initial_s
+                )
             ),
             before_sleep=self._log_retry,
             reraise=True,
@@ -127,6 +129,11 @@ class ChunkReviewer:
     def _complete(self, messages: Sequence[Message]) -> tuple[str, Usage]:
         try:
             response = self._retrying(self._request, messages)
+        except TRANSIENT as error:  # first: 429 and 5xx are APIStatusErrors too
+            raise ModelError(
+                f"The model endpoint could not be reached after retries: {error}",
+                hint="Retry the job later, or check `base-url` and the provider's status.",
+            ) from None
         except openai.AuthenticationError as error:
             raise ModelAuthError(
                 f"The model endpoint rejected the API key ({error.status_code}).",
@@ -146,11 +153,6 @@ class ChunkReviewer:
             raise ModelError(
                 f"The model endpoint answered {error.status_code}: {error.message}",
                 hint="Check `model` and `base-url`; the request was not retried.",
-            ) from None
-        except TRANSIENT as error:
-            raise ModelError(
-                f"The model endpoint could not be reached after retries: {error}",
-                hint="Retry the job later, or check `base-url` and the provider's status.",
             ) from None
         return _read_choice(response)
 

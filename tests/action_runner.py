@@ -1,0 +1,135 @@
+"""Run `python -m reviewer` the way the container runs it: a subprocess with a runner's env."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from fakes.git_repo import GitRepo
+from fakes.github import FakeGitHub
+from fakes.openai_server import FakeModelServer
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "tests" / "fixtures" / "events"
+SHARED_TIKTOKEN = ROOT.parent / "shared" / "tiktoken"
+
+BASE_APP = """\
+import os
+
+
+def load(path):
+    with open(path) as handle:
+        return handle.read()
+"""
+
+HEAD_APP = """\
+import os
+
+
+def load(path):
+    with open(path) as handle:
+        return handle.read()
+
+
+def run(command):
+    return eval(command)
+
+
+PASSWORD = "hunter2"
+"""
+
+
+@dataclass
+class ActionResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    step_summary: str
+
+
+def pr_event(action: str = "opened") -> dict:  # type: ignore[type-arg]
+    return json.loads((EVENTS / f"pull_request.{action}.json").read_text())
+
+
+def make_diff(tmp_path: Path, head_text: str = HEAD_APP) -> str:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("src/app.py", BASE_APP)
+    repo.write("README.md", "# Hello\n")
+    base = repo.commit("base")
+    repo.write("src/app.py", head_text)
+    repo.write("logo.png", b"\x89PNG\r\n\x1a\n\x00binary")
+    repo.commit("head")
+    return repo.diff(base)
+
+
+def parse_outputs(text: str) -> dict[str, str]:
+    pattern = re.compile(r"^([\w-]+)<<(\S+)\n(.*?)\n\2$", re.M | re.S)
+    return {m.group(1): m.group(3) for m in pattern.finditer(text)}
+
+
+def run_action(
+    tmp_path: Path,
+    github: FakeGitHub,
+    model: FakeModelServer,
+    *,
+    event: dict | None = None,  # type: ignore[type-arg]
+    event_name: str = "pull_request",
+    token: str = "ghs_test",
+    inputs: dict[str, str] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> ActionResult:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir(exist_ok=True)
+    event_path = tmp_path / "event.json"
+    event_path.write_text(json.dumps(event if event is not None else pr_event()))
+    output = tmp_path / "github_output"
+    summary = tmp_path / "step_summary"
+    output.write_text("")
+    summary.write_text("")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_REPOSITORY": "Codertocat/Hello-World",
+        "GITHUB_API_URL": github.base_url,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_SHA": "0" * 40,  # the merge commit: never what we review
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_WORKSPACE": str(workspace),
+        "INPUT_GITHUB-TOKEN": token,
+        "INPUT_API-KEY": "sk-test",
+        "INPUT_BASE-URL": model.base_url,
+        "INPUT_MODEL": "gpt-4.1-mini",
+        "INPUT_FAIL-ON": "critical",
+    }
+    if SHARED_TIKTOKEN.is_dir():
+        env["TIKTOKEN_CACHE_DIR"] = str(SHARED_TIKTOKEN)
+    for name, value in (inputs or {}).items():
+        env[f"INPUT_{name.upper()}"] = value
+    env.update(extra_env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer"],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return ActionResult(
+        done.returncode,
+        done.stdout,
+        done.stderr,
+        parse_outputs(output.read_text()),
+        summary.read_text(),
+    )
