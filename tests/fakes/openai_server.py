@@ -123,8 +123,9 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return json_response({"error": {"message": message, "type": "fake", "code": None}}, status,
-                         headers)
+    return json_response(
+        {"error": {"message": message, "type": "fake", "code": None}}, status, headers
+    )
 
 
 @dataclass
@@ -140,9 +141,9 @@ class FakeModelServer:
     base_url: str = ""
 
     def install(self, server: HTTPServer) -> None:
-        server.expect_request(re.compile(r".*/chat/completions$"), method="POST").respond_with_handler(
-            self.handle
-        )
+        server.expect_request(
+            re.compile(r".*/chat/completions$"), method="POST"
+        ).respond_with_handler(self.handle)
         self.base_url = server.url_for("/v1")
 
     def queue(self, *responders: Responder) -> None:
@@ -195,5 +196,7 @@ def scripted(content: str | None, **kwargs: Any) -> Responder:
     return lambda _body: json_response(completion(content, **kwargs))
 
 
-def failing(status: int, message: str = "fake failure", headers: dict[str, str] | None = None) -> Responder:
+def failing(
+    status: int, message: str = "fake failure", headers: dict[str, str] | None = None
+) -> Responder:
     return lambda _body: error_response(status, message, headers)

@@ -1,0 +1,31 @@
+"""Shared pytest fixtures: a fake GitHub REST API on a loopback pytest-httpserver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fakes.github import FakeGitHub
+from pytest_httpserver import HTTPServer
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Serve the fake on 127.0.0.1 (any free port) instead of ``localhost``."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def fake_github(httpserver: HTTPServer) -> Iterator[FakeGitHub]:
+    """A fresh :class:`FakeGitHub` installed on the (per-test cleared) ``httpserver``.
+
+    ``fake_github.base_url`` is the client base URL (``http://127.0.0.1:PORT``); use
+    ``fake_github.base_url + "/api/v3"`` for GHES style. Exceptions raised inside the
+    fake's handler fail the test at teardown.
+    """
+    fake = FakeGitHub(owner="Codertocat", repo="Hello-World").install(httpserver)
+    yield fake
+    httpserver.check_handler_errors()
+
+
+pytest_plugins = ["fakes.model_fixtures"]

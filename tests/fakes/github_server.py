@@ -1,0 +1,427 @@
+"""HTTP side of the fake GitHub: auth, faults, routing, validation, pagination, endpoints.
+
+Register it on a pytest-httpserver with :meth:`FakeGitHub.install`. Both bare paths
+(``/repos/...``, api.github.com style) and ``/api/v3/repos/...`` (GHES style) are served;
+URLs in responses follow the style and ``Host`` of the request. Request bodies are checked
+against the api.github.com OpenAPI subset, or the GHES 3.17 one for ``/api/v3`` requests.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from . import github_payloads as payloads
+from .github_diff import Anchor, resolve_anchor
+from .github_state import (
+    DOCS_URL,
+    JSON,
+    MAX_BODY_CHARS,
+    SIDES,
+    Fault,
+    GitHubState,
+    PullRequest,
+    RecordedRequest,
+    TokenInfo,
+    localize,
+)
+from .openapi import GHES_SUBSET, GITHUB_SUBSET, OpenAPIValidator
+
+GHES_PREFIX = "/api/v3"
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+DIFF_MEDIA_TYPES = ("application/vnd.github.diff", "application/vnd.github.v3.diff")
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+RATE_LIMIT = 5000
+DIFF_TOO_LARGE = (
+    "Sorry, the diff exceeded the maximum number of files (300). Consider using 'List pull "
+    "requests files' API or locally cloning the repository instead."
+)
+_REVIEWS_PATH = re.compile(r"/repos/[^/]+/[^/]+/pulls/\d+/reviews")
+
+
+@functools.cache
+def _validator(prefix: str) -> OpenAPIValidator:
+    """The api.github.com description for bare paths, GHES 3.17 for ``/api/v3``."""
+    return OpenAPIValidator(GHES_SUBSET if prefix == GHES_PREFIX else GITHUB_SUBSET)
+
+
+@dataclass
+class Reply:
+    status: int
+    payload: JSON = None
+    headers: dict[str, str] = field(default_factory=dict)
+    text: str | None = None  # sent as text/plain instead of JSON when set
+
+
+@dataclass
+class Call:
+    """A request that passed auth and routing, with its route parameters."""
+
+    request: Request
+    recorded: RecordedRequest
+    token: TokenInfo
+    params: dict[str, str]
+
+    @property
+    def body(self) -> Any:
+        return self.recorded.json
+
+    @property
+    def number(self) -> int:
+        return int(self.params["number"])
+
+
+Handler = Callable[[Call], Reply]
+
+
+def error(http_status: int, message: str, **extra: JSON) -> Reply:
+    """A GitHub-style error body; ``extra`` adds fields such as ``errors`` or ``status``."""
+    return Reply(http_status, {"message": message, "documentation_url": DOCS_URL, **extra})
+
+
+def not_found() -> Reply:
+    return error(404, "Not Found")
+
+
+def unprocessable(message: str) -> Reply:
+    """GitHub's 422 for review problems: a plain list of error strings."""
+    return error(422, "Unprocessable Entity", errors=[message], status="422")
+
+
+def body_too_long(resource: str) -> Reply:
+    problem = {
+        "resource": resource,
+        "code": "custom",
+        "field": "body",
+        "message": f"body is too long (maximum is {MAX_BODY_CHARS} characters)",
+    }
+    return error(422, "Validation Failed", errors=[problem], status="422")
+
+
+def _positive_int(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else default
+
+
+def _contract_errors(method: str, path: str, body: Any) -> list[str]:
+    """Documented rules the OpenAPI schema does not encode (create-review ``side`` values)."""
+    if method != "POST" or not _REVIEWS_PATH.fullmatch(path) or not isinstance(body, dict):
+        return []
+    comments = body.get("comments")
+    return [
+        f"POST {path}: comments/{i}/{key}: {c[key]!r} is not one of {list(SIDES)} "
+        "(documented; not in the OpenAPI schema)"
+        for i, c in enumerate(comments if isinstance(comments, list) else [])
+        for key in ("side", "start_side")
+        if isinstance(c, dict) and c.get(key) is not None and c[key] not in SIDES
+    ]
+
+
+class FakeGitHub(GitHubState):
+    """A stateful fake of the GitHub REST API for the real PyGithub client.
+
+    ``FakeGitHub(owner="Codertocat", repo="Hello-World")`` accepts token ``ghs_test``
+    (``github-actions[bot]``, write access). See :class:`GitHubState` for the setup and
+    assertion API; :meth:`install` registers :meth:`handle` on a pytest-httpserver.
+    """
+
+    def __init__(self, owner: str = "Codertocat", repo: str = "Hello-World") -> None:
+        super().__init__(owner, repo)
+        #: Client base URL (``http://127.0.0.1:PORT``), set by :meth:`install`.
+        self.base_url = ""
+        self._lock = threading.Lock()
+        self._rate_reset = int(time.time()) + 3600
+        self._routes = self._build_routes()
+
+    def install(self, httpserver: HTTPServer) -> FakeGitHub:
+        """Serve every request to ``httpserver`` with this fake (catch-all handler)."""
+        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+        self.base_url = httpserver.url_for("").rstrip("/")
+        self.api_root = self.base_url
+        return self
+
+    # -- request pipeline -------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        """Answer one HTTP request (the pytest-httpserver handler)."""
+        with self._lock:
+            recorded, body_ok = self._record(request)
+            self.api_root = request.host_url.rstrip("/") + recorded.prefix
+            reply = self._dispatch(request, recorded, body_ok)
+            recorded.status = reply.status
+            return self._response(reply)
+
+    def _record(self, request: Request) -> tuple[RecordedRequest, bool]:
+        path, prefix = request.path, ""
+        if path == GHES_PREFIX or path.startswith(GHES_PREFIX + "/"):
+            path, prefix = path[len(GHES_PREFIX) :] or "/", GHES_PREFIX
+        raw = request.get_data(as_text=True)
+        try:
+            body, body_ok = (json.loads(raw) if raw else None), True
+        except ValueError:
+            body, body_ok = raw, False
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        query = request.args.to_dict()
+        recorded = RecordedRequest(request.method, path, query, headers, body, prefix)
+        self.requests.append(recorded)
+        return recorded, body_ok
+
+    def _dispatch(self, request: Request, recorded: RecordedRequest, body_ok: bool) -> Reply:
+        fault = self.take_fault(recorded.method, recorded.path)
+        if fault is not None:
+            return self._fault_reply(fault)
+        if not body_ok:
+            return error(400, "Problems parsing JSON")
+        token = self._authenticate(recorded.headers.get("authorization", ""))
+        if token is None:
+            return error(401, "Bad credentials")
+        match = self._match(recorded.method, recorded.path)
+        if match is None:
+            self.unhandled.append(recorded)
+            return not_found()
+        handler, params = match
+        repo = f"{params.get('owner', self.owner)}/{params.get('repo', self.repo)}"
+        if repo.lower() != self.full_name.lower():
+            return not_found()
+        if recorded.method in WRITE_METHODS:
+            rejection = self._check_write(recorded, token)
+            if rejection is not None:
+                return rejection
+        return handler(Call(request, recorded, token, params))
+
+    def _authenticate(self, authorization: str) -> TokenInfo | None:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() not in ("token", "bearer"):
+            return None
+        return self.tokens.get(value.strip())
+
+    def _check_write(self, recorded: RecordedRequest, token: TokenInfo) -> Reply | None:
+        """403 for read-only tokens, 422 for bodies violating the OpenAPI contract."""
+        if not token.can_write:
+            return error(403, "Resource not accessible by integration")
+        method, path, body = recorded.method, recorded.path, recorded.json
+        problems = _validator(recorded.prefix).validate_request(method, path, body)
+        problems += _contract_errors(method, path, body)
+        if not problems:
+            return None
+        self.validation_errors.extend(problems)
+        return error(422, "Invalid request.\n\n" + "\n".join(problems), status="422")
+
+    @staticmethod
+    def _fault_reply(fault: Fault) -> Reply:
+        if isinstance(fault.body, str):
+            return Reply(fault.status, headers=fault.headers, text=fault.body)
+        body = fault.body
+        if body is None:
+            body = {"message": HTTPStatus(fault.status).phrase, "documentation_url": DOCS_URL}
+        return Reply(fault.status, body, fault.headers)
+
+    def _response(self, reply: Reply) -> Response:
+        headers = {**self._rate_limit_headers(), **reply.headers}
+        if reply.text is not None:
+            return Response(reply.text, reply.status, headers, content_type=TEXT_TYPE)
+        payload = json.dumps(localize(reply.payload, self.api_root))
+        return Response(payload, reply.status, headers, content_type=JSON_TYPE)
+
+    def _rate_limit_headers(self) -> dict[str, str]:
+        used = len(self.requests)
+        return {
+            "X-RateLimit-Limit": str(RATE_LIMIT),
+            "X-RateLimit-Remaining": str(max(RATE_LIMIT - used, 0)),
+            "X-RateLimit-Reset": str(self._rate_reset),
+            "X-RateLimit-Used": str(used),
+            "X-RateLimit-Resource": "core",
+            "X-GitHub-Media-Type": "github.v3; format=json",
+        }
+
+    @staticmethod
+    def _paginate(call: Call, items: list[JSON]) -> Reply:
+        """One page of ``items`` with GitHub's ``Link`` header (next/last/prev/first)."""
+        query = call.recorded.query
+        per_page = min(_positive_int(query.get("per_page"), 30), 100)
+        page = _positive_int(query.get("page"), 1)
+        last = max(1, -(-len(items) // per_page))
+        others = {k: v for k, v in query.items() if k not in ("per_page", "page")}
+
+        def link(number: int, rel: str) -> str:
+            params = urlencode({**others, "per_page": per_page, "page": number})
+            return f'<{call.request.base_url}?{params}>; rel="{rel}"'
+
+        links = [link(page + 1, "next"), link(last, "last")] if page < last else []
+        if page > 1:
+            links += [link(page - 1, "prev"), link(1, "first")]
+        headers = {"Link": ", ".join(links)} if links else {}
+        return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def _build_routes(self) -> list[tuple[str, re.Pattern[str], Handler]]:
+        pull, issue = r"/pulls/(?P<number>\d+)", r"/issues/(?P<number>\d+)"
+        comment = r"/issues/comments/(?P<comment_id>\d+)"
+        table: list[tuple[str, str, Handler]] = [
+            ("GET", "", self._get_repo),
+            ("GET", pull, self._get_pull),
+            ("GET", pull + "/files", self._list_files),
+            ("GET", pull + "/comments", self._list_review_comments),
+            ("GET", pull + "/reviews", self._list_reviews),
+            ("POST", pull + "/reviews", self._create_review),
+            ("GET", issue + "/comments", self._list_issue_comments),
+            ("POST", issue + "/comments", self._create_issue_comment),
+            ("GET", comment, self._get_issue_comment),
+            ("PATCH", comment, self._update_issue_comment),
+            ("GET", r"/contents/(?P<path>.+)", self._get_contents),
+            ("GET", r"/collaborators/(?P<username>[^/]+)/permission", self._get_permission),
+        ]
+        repo = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
+        routes = [(method, re.compile(repo + rest), handler) for method, rest, handler in table]
+        return [*routes, ("GET", re.compile("/user"), self._get_authenticated_user)]
+
+    def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
+        for route_method, pattern, handler in self._routes:
+            found = pattern.fullmatch(path)
+            if found and route_method == method:
+                return handler, found.groupdict()
+        return None
+
+    # -- endpoints: repository and pull requests --------------------------------------------
+
+    def _get_repo(self, call: Call) -> Reply:
+        return Reply(200, payloads.repo_json(self, self.full_name, call.token))
+
+    def _get_pull(self, call: Call) -> Reply:
+        """The pull request as JSON, or its diff for the diff media types."""
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        accept = call.request.headers.get("Accept", "")
+        if not any(media in accept for media in DIFF_MEDIA_TYPES):
+            return Reply(200, payloads.pull_json(self, pull))
+        if self.diff_too_large:
+            too_large = {"resource": "PullRequest", "field": "diff", "code": "too_large"}
+            return error(406, DIFF_TOO_LARGE, errors=[too_large])
+        return Reply(200, text=pull.diff)
+
+    def _list_files(self, call: Call) -> Reply:
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        return self._paginate(call, [payloads.diff_entry_json(self, pull, f) for f in pull.files])
+
+    def _list_review_comments(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        return self._paginate(call, self.review_comments_of(call.number))
+
+    def _list_reviews(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        return self._paginate(call, self.reviews_of(call.number))
+
+    def _create_review(self, call: Call) -> Reply:
+        """Create a review with its comments, all or nothing, like GitHub."""
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        body: dict[str, Any] = call.body or {}
+        rejection = self._review_rejection(pull, body, call.token)
+        if rejection is not None:
+            return rejection
+        comments: list[dict[str, Any]] = body.get("comments") or []
+        anchors: list[Anchor] = []
+        for comment in comments:
+            anchor = resolve_anchor(pull.files, comment)
+            if isinstance(anchor, str):
+                return unprocessable(anchor)
+            anchors.append(anchor)
+        review = payloads.review_json(self, pull, body, call.token)
+        self._reviews.append(review)
+        for comment, anchor in zip(comments, anchors, strict=True):
+            self._review_comments.append(
+                payloads.review_comment_json(self, review, comment, anchor)
+            )
+        return Reply(200, review)
+
+    def _review_rejection(
+        self, pull: PullRequest, body: dict[str, Any], token: TokenInfo
+    ) -> Reply | None:
+        """Review-level checks that GitHub makes before looking at comment locations."""
+        if len(body.get("body") or "") > MAX_BODY_CHARS:
+            return body_too_long("PullRequestReview")
+        if any(len(c.get("body") or "") > MAX_BODY_CHARS for c in body.get("comments") or []):
+            return body_too_long("PullRequestReviewComment")
+        if body.get("commit_id", pull.head_sha) not in pull.commits:
+            return unprocessable("The commitOID is not part of the pull request")
+        event = body.get("event")
+        if event in ("APPROVE", "REQUEST_CHANGES") and token.login == pull.user_login:
+            verb = "approve" if event == "APPROVE" else "request changes on"
+            return unprocessable(f"Can not {verb} your own pull request")
+        pending = [
+            r
+            for r in self.reviews_of(pull.number)
+            if r["state"] == "PENDING" and r["user"]["login"] == token.login
+        ]
+        if event is None and pending:
+            return unprocessable("User can only have one pending review per pull request")
+        return None
+
+    # -- endpoints: issue comments ----------------------------------------------------------
+
+    def _list_issue_comments(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        return self._paginate(call, self.issue_comments_of(call.number))
+
+    def _create_issue_comment(self, call: Call) -> Reply:
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        if len(call.body["body"]) > MAX_BODY_CHARS:
+            return body_too_long("IssueComment")
+        comment = payloads.issue_comment_json(self, pull, call.body["body"], call.token)
+        self._issue_comments.append(comment)
+        return Reply(201, comment, {"Location": comment["url"]})
+
+    def _get_issue_comment(self, call: Call) -> Reply:
+        comment = self.find_issue_comment(int(call.params["comment_id"]))
+        return not_found() if comment is None else Reply(200, comment)
+
+    def _update_issue_comment(self, call: Call) -> Reply:
+        comment = self.find_issue_comment(int(call.params["comment_id"]))
+        if comment is None:
+            return not_found()
+        if len(call.body["body"]) > MAX_BODY_CHARS:
+            return body_too_long("IssueComment")
+        comment.update(body=call.body["body"], updated_at=self.now())
+        return Reply(200, comment)
+
+    # -- endpoints: contents and permissions ------------------------------------------------
+
+    def _get_contents(self, call: Call) -> Reply:
+        path = call.params["path"]
+        ref = call.recorded.query.get("ref") or self.default_branch
+        text = self.files.get((ref, path))
+        if text is None:
+            return error(404, "Not Found", status="404")
+        return Reply(200, payloads.content_file_json(self, path, ref, text))
+
+    def _get_authenticated_user(self, call: Call) -> Reply:
+        """``GET /user``: installation tokens (``Bot``, like GITHUB_TOKEN) may not read it."""
+        if call.token.user_type == "Bot":
+            return error(403, "Resource not accessible by integration", status="403")
+        return Reply(200, payloads.authenticated_user_json(call.token.login))
+
+    def _get_permission(self, call: Call) -> Reply:
+        login = call.params["username"]
+        role = self.permissions.get(login, "none")
+        return Reply(200, payloads.permission_json(login, role))
