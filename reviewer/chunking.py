@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reviewer.diff import DiffLine, FileDiff, FileStatus, Hunk
+from reviewer.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
 from reviewer.filters import SkippedFile
 from reviewer.tokens import TokenCounter
 
-# Tokens counted for the blank line that joins two pieces in one chunk.
-SEPARATOR_TOKENS = 1
+# Texts are joined by newlines. Each text is encoded once and the counts are added, one
+# token per joining newline: at a newline boundary tiktoken's pre-tokeniser never yields
+# more tokens for the joined text than for its parts (tests check this on real encodings),
+# so a chunk's count is an upper bound and a chunk never exceeds its budget.
+NEWLINE_TOKENS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,12 @@ class Chunk:
 
 def render_line(line: DiffLine) -> str:
     """`<number> <diff line>`: the new-file number, or the old-file one for a deleted line."""
-    return f"{line.number} {line.kind.value}{line.text}"
+    # Hot path (every line of the diff): no property or enum-descriptor access.
+    number = line.old_no if line.kind is _DELETED else line.new_no
+    return f"{number} {line.kind}{line.text}"
+
+
+_DELETED = LineKind.DELETED
 
 
 def render_file_header(file: FileDiff) -> str:
@@ -51,12 +59,13 @@ def render_file_header(file: FileDiff) -> str:
     return f"File: {file.path} ({file.status.value})"
 
 
+def render_hunk(hunk: Hunk) -> str:
+    """A hunk's header and numbered lines, without a trailing newline."""
+    return "\n".join([hunk.header, *map(render_line, hunk.lines)])
+
+
 def render_piece(file: FileDiff, hunks: Sequence[Hunk]) -> str:
-    parts = [render_file_header(file)]
-    for hunk in hunks:
-        parts.append(hunk.header)
-        parts.extend(render_line(line) for line in hunk.lines)
-    return "\n".join(parts) + "\n"
+    return "\n".join([render_file_header(file), *map(render_hunk, hunks)]) + "\n"
 
 
 def review_priority(path: str) -> int:
@@ -97,54 +106,75 @@ def build_chunks(
                 )
             else:
                 pieces.append(piece)
-    return _pack(pieces, count_tokens, budget), skipped
+    return _pack(pieces, budget), skipped
 
 
-def _make_piece(file: FileDiff, hunks: Sequence[Hunk], count_tokens: TokenCounter) -> FilePiece:
-    text = render_piece(file, hunks)
-    return FilePiece(file, tuple(hunks), text, count_tokens(text))
+def _cost(text: str, count_tokens: TokenCounter) -> int:
+    """Tokens of `text` plus the newline that follows it in a piece."""
+    return count_tokens(text) + NEWLINE_TOKENS
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """A hunk rendered and counted once."""
+
+    hunk: Hunk
+    text: str
+    cost: int
+
+
+def _render(hunk: Hunk, count_tokens: TokenCounter) -> _Rendered:
+    text = render_hunk(hunk)
+    return _Rendered(hunk, text, _cost(text, count_tokens))
+
+
+def _piece(file: FileDiff, header: str, header_cost: int, parts: Sequence[_Rendered]) -> FilePiece:
+    text = "\n".join([header, *(part.text for part in parts)]) + "\n"
+    tokens = header_cost + sum(part.cost for part in parts)
+    return FilePiece(file, tuple(part.hunk for part in parts), text, tokens)
 
 
 def _file_pieces(file: FileDiff, count_tokens: TokenCounter, budget: int) -> Iterator[FilePiece]:
-    whole = _make_piece(file, file.hunks, count_tokens)
-    if whole.tokens <= budget:
-        yield whole
+    header = render_file_header(file)
+    header_cost = _cost(header, count_tokens)
+    parts = [_render(hunk, count_tokens) for hunk in file.hunks]
+    if header_cost + sum(part.cost for part in parts) <= budget:
+        yield _piece(file, header, header_cost, parts)
         return
-    group: list[Hunk] = []
-    for hunk in file.hunks:
-        single = _make_piece(file, [hunk], count_tokens)
-        if single.tokens > budget:
+    group: list[_Rendered] = []
+    used = header_cost
+    for part in parts:
+        if header_cost + part.cost > budget:
             if group:
-                yield _make_piece(file, group, count_tokens)
-                group = []
-            yield from _split_hunk(file, hunk, count_tokens, budget)
-            continue
-        candidate = _make_piece(file, [*group, hunk], count_tokens)
-        if candidate.tokens <= budget:
-            group.append(hunk)
+                yield _piece(file, header, header_cost, group)
+                group, used = [], header_cost
+            for sub in _split_hunk(part.hunk, count_tokens, budget - header_cost):
+                yield _piece(file, header, header_cost, [sub])
+        elif used + part.cost <= budget:
+            group.append(part)
+            used += part.cost
         else:
-            yield _make_piece(file, group, count_tokens)
-            group = [hunk]
+            yield _piece(file, header, header_cost, group)
+            group, used = [part], header_cost + part.cost
     if group:
-        yield _make_piece(file, group, count_tokens)
+        yield _piece(file, header, header_cost, group)
 
 
-def _split_hunk(
-    file: FileDiff, hunk: Hunk, count_tokens: TokenCounter, budget: int
-) -> Iterator[FilePiece]:
-    """Cut an oversized hunk at line boundaries into parts that each fit."""
-    overhead = count_tokens(render_file_header(file) + "\n" + hunk.header + "\n")
+def _split_hunk(hunk: Hunk, count_tokens: TokenCounter, room: int) -> Iterator[_Rendered]:
+    """Cut an oversized hunk at line boundaries into parts that each fit in `room`."""
     lines: list[DiffLine] = []
-    used = overhead
+    used = 0
+    # A part's own @@ header is at most as long as the whole hunk's, give or take digits.
+    overhead = _cost(hunk.header, count_tokens) + 2
     for line in hunk.lines:
-        cost = count_tokens(render_line(line) + "\n")
-        if lines and used + cost > budget:
-            yield _make_piece(file, [_sub_hunk(hunk, lines)], count_tokens)
-            lines, used = [], overhead
+        cost = _cost(render_line(line), count_tokens)
+        if lines and overhead + used + cost > room:
+            yield _render(_sub_hunk(hunk, lines), count_tokens)
+            lines, used = [], 0
         lines.append(line)
         used += cost
     if lines:
-        yield _make_piece(file, [_sub_hunk(hunk, lines)], count_tokens)
+        yield _render(_sub_hunk(hunk, lines), count_tokens)
 
 
 def _sub_hunk(hunk: Hunk, lines: Sequence[DiffLine]) -> Hunk:
@@ -160,32 +190,24 @@ def _sub_hunk(hunk: Hunk, lines: Sequence[DiffLine]) -> Hunk:
     )
 
 
-def _pack(pieces: Sequence[FilePiece], count_tokens: TokenCounter, budget: int) -> list[Chunk]:
-    """Greedy packing in review order; each chunk's real token count is checked at the end."""
+def _pack(pieces: Sequence[FilePiece], budget: int) -> list[Chunk]:
+    """Greedy packing in review order: files stay in sequence, chunks fill up to budget."""
     groups: list[list[FilePiece]] = []
     used = 0
     for piece in pieces:
-        cost = piece.tokens + SEPARATOR_TOKENS
+        cost = piece.tokens + NEWLINE_TOKENS  # the blank line between pieces
         if groups and used + cost <= budget:
             groups[-1].append(piece)
             used += cost
         else:
             groups.append([piece])
-            used = cost
-    chunks: list[Chunk] = []
-    for group in groups:
-        chunks.extend(_seal(group, count_tokens, budget, start=len(chunks)))
-    return chunks
-
-
-def _seal(
-    group: list[FilePiece], count_tokens: TokenCounter, budget: int, *, start: int
-) -> list[Chunk]:
-    text = "\n".join(piece.text for piece in group)
-    tokens = count_tokens(text)
-    if tokens <= budget or len(group) == 1:
-        return [Chunk(start, tuple(group), text, tokens)]
-    # Tokenisation across piece boundaries may add a token or two: halve and retry.
-    middle = len(group) // 2
-    first = _seal(group[:middle], count_tokens, budget, start=start)
-    return first + _seal(group[middle:], count_tokens, budget, start=start + len(first))
+            used = piece.tokens
+    return [
+        Chunk(
+            index,
+            tuple(group),
+            "\n".join(piece.text for piece in group),
+            sum(piece.tokens for piece in group) + NEWLINE_TOKENS * (len(group) - 1),
+        )
+        for index, group in enumerate(groups)
+    ]

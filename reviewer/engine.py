@@ -37,7 +37,7 @@ class ChunkAnswerLike(Protocol):
 class ChunkReviewerLike(Protocol):
     """What the engine needs from a model adapter (`openai_adapter.ChunkReviewer`)."""
 
-    def review(self, chunk_text: str, paths: Sequence[str]) -> ChunkAnswerLike: ...
+    def review(self, chunk_text: str) -> ChunkAnswerLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def plan_chunks(
     index = CommentableIndex.build(files)
     selected, skipped = select_files(files, include=options.include, exclude=options.exclude)
     # The fixed part of every request: system prompt, rules and the user message's frame.
-    frame = chunk_messages("", rules=options.rules, paths=["x"])
+    frame = chunk_messages("", rules=options.rules)
     fixed = sum(count_tokens(m.content) for m in frame) + 16
     budget = chunk_budget(
         options.model, fixed_prompt_tokens=fixed, max_chunk_tokens=options.max_chunk_tokens
@@ -90,7 +90,7 @@ def review_diff(
     usage = Usage()
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         futures: dict[Future[ChunkAnswerLike], Chunk] = {
-            pool.submit(reviewer.review, chunk.text, chunk.paths): chunk for chunk in chunks
+            pool.submit(reviewer.review, chunk.text): chunk for chunk in chunks
         }
         try:
             for future in as_completed(futures):

@@ -109,8 +109,8 @@ class ChunkReviewer:
         wait = state.next_action.sleep if state.next_action is not None else 0
         log.warning("Model request failed (%s); retrying in %.1fs.", error, wait)
 
-    def review(self, chunk_text: str, paths: Sequence[str]) -> ChunkAnswer:
-        messages = chunk_messages(chunk_text, rules=self._rules, paths=paths)
+    def review(self, chunk_text: str) -> ChunkAnswer:
+        messages = chunk_messages(chunk_text, rules=self._rules)
         content, usage = self._complete(messages)
         try:
             return ChunkAnswer(parse_answer(content), usage)

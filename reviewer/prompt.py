@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reviewer.findings import answer_json_schema
@@ -68,17 +67,11 @@ def fence(text: str) -> tuple[str, str]:
     return f"{bar} DIFF START {bar}", f"{bar} DIFF END {bar}"
 
 
-def chunk_messages(
-    chunk_text: str,
-    *,
-    rules: str,
-    paths: Sequence[str],
-    schema_in_prompt: bool = False,
-) -> list[Message]:
+def chunk_messages(chunk_text: str, *, rules: str, schema_in_prompt: bool = False) -> list[Message]:
+    # The frame around the diff is fixed-size: the chunk budget only counts the diff.
     start, end = fence(chunk_text)
     user = (
-        f"Review these changes to {len(paths)} file(s): {', '.join(paths)}.\n"
-        f"{start}\n{chunk_text}{end}\n"
+        f"Review the changes below.\n{start}\n{chunk_text}{end}\n"
         "Report the problems you find as JSON findings."
     )
     return [system_message(rules, schema_in_prompt=schema_in_prompt), Message("user", user)]

@@ -37,7 +37,7 @@ def valid() -> str:
 
 def test_strict_schema_request_and_findings(fake_model: FakeModelServer) -> None:
     fake_model.model = ReadingModel([EVAL])
-    answer = reviewer(fake_model).review(CHUNK, ["app.py"])
+    answer = reviewer(fake_model).review(CHUNK)
     assert [(f.path, f.line, f.severity.value) for f in answer.findings] == [
         ("app.py", 2, "critical")
     ]
@@ -52,7 +52,7 @@ def test_strict_schema_request_and_findings(fake_model: FakeModelServer) -> None
 def test_429_with_retry_after_is_honoured(fake_model: FakeModelServer) -> None:
     fake_model.queue(failing(429, "slow down", {"Retry-After": "1"}))
     started = time.monotonic()
-    answer = reviewer(fake_model).review(CHUNK, ["app.py"])
+    answer = reviewer(fake_model).review(CHUNK)
     assert time.monotonic() - started >= 0.9  # waited what the server asked
     assert len(fake_model.requests) == 2 and answer.findings == []
 
@@ -60,7 +60,7 @@ def test_429_with_retry_after_is_honoured(fake_model: FakeModelServer) -> None:
 def test_5xx_is_retried_then_gives_up_with_a_clear_error(fake_model: FakeModelServer) -> None:
     fake_model.queue(failing(500), failing(502), failing(503))
     with pytest.raises(ModelError, match="could not be reached after retries"):
-        reviewer(fake_model).review(CHUNK, ["app.py"])
+        reviewer(fake_model).review(CHUNK)
     assert len(fake_model.requests) == 3
 
 
@@ -76,13 +76,13 @@ def test_client_errors_are_not_retried(
 ) -> None:
     fake_model.queue(failing(status))
     with pytest.raises(error, match=message):
-        reviewer(fake_model).review(CHUNK, ["app.py"])
+        reviewer(fake_model).review(CHUNK)
     assert len(fake_model.requests) == 1
 
 
 def test_invalid_answer_gets_one_reask_with_the_error(fake_model: FakeModelServer) -> None:
     fake_model.queue(scripted('{"findings": [{"path": "app.py"}]}'), scripted(valid()))
-    answer = reviewer(fake_model).review(CHUNK, ["app.py"])
+    answer = reviewer(fake_model).review(CHUNK)
     assert len(answer.findings) == 1 and answer.usage.requests == 2
     reask = fake_model.requests[1]["messages"]
     assert reask[-2]["role"] == "assistant"
@@ -92,16 +92,16 @@ def test_invalid_answer_gets_one_reask_with_the_error(fake_model: FakeModelServe
 def test_invalid_twice_is_a_model_error(fake_model: FakeModelServer) -> None:
     fake_model.queue(scripted("nope"), scripted("still nope"))
     with pytest.raises(ModelError, match="invalid findings"):
-        reviewer(fake_model).review(CHUNK, ["app.py"])
+        reviewer(fake_model).review(CHUNK)
 
 
 def test_truncated_and_refused_answers(fake_model: FakeModelServer) -> None:
     fake_model.queue(scripted('{"findings": [', finish_reason="length"))
     with pytest.raises(TruncatedAnswer):
-        reviewer(fake_model).review(CHUNK, ["app.py"])
+        reviewer(fake_model).review(CHUNK)
     fake_model.queue(scripted(None, refusal="I can't help with that."))
     with pytest.raises(ModelError, match="refused"):
-        reviewer(fake_model).review(CHUNK, ["app.py"])
+        reviewer(fake_model).review(CHUNK)
 
 
 def test_timeout_is_retried(fake_model: FakeModelServer) -> None:
@@ -110,5 +110,5 @@ def test_timeout_is_retried(fake_model: FakeModelServer) -> None:
         return json_response({})
 
     fake_model.queue(slow)  # type: ignore[arg-type]
-    answer = reviewer(fake_model, timeout_s=0.3).review(CHUNK, ["app.py"])
+    answer = reviewer(fake_model, timeout_s=0.3).review(CHUNK)
     assert answer.findings == [] and len(fake_model.requests) == 2
