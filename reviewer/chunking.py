@@ -54,8 +54,8 @@ _DELETED = LineKind.DELETED
 
 
 def render_file_header(file: FileDiff) -> str:
-    if file.status is FileStatus.RENAMED:
-        return f"File: {file.path} (renamed from {file.old_path})"
+    if file.status in (FileStatus.RENAMED, FileStatus.COPIED):
+        return f"File: {file.path} ({file.status.value} from {file.old_path})"
     return f"File: {file.path} ({file.status.value})"
 
 

@@ -34,6 +34,7 @@ class FileStatus(StrEnum):
     DELETED = "deleted"
     MODIFIED = "modified"
     RENAMED = "renamed"
+    COPIED = "copied"
 
 
 class DiffLine(NamedTuple):
@@ -82,6 +83,9 @@ class FileDiff:
     status: FileStatus
     is_binary: bool
     hunks: tuple[Hunk, ...]
+    # (old mode, new mode) when git reports a mode change, e.g. ("100644", "100755").
+    mode_change: tuple[str, str] | None = None
+    is_submodule: bool = False
 
     @property
     def changed_lines(self) -> int:
@@ -112,24 +116,43 @@ def parse_diff(text: str) -> list[FileDiff]:
 
 def _file_from_patch(p: Any) -> FileDiff:
     # unidiff is untyped: its objects are read as Any in these two functions only.
+    info = [str(line).rstrip("\n") for line in p.patch_info]
     path = _strip_prefix(p.path)
     if p.is_added_file:
         status = FileStatus.ADDED
     elif p.is_removed_file:
         status = FileStatus.DELETED
+    elif any(line.startswith("copy from ") for line in info):
+        status = FileStatus.COPIED  # unidiff reports copies as renames
     elif p.is_rename:
         status = FileStatus.RENAMED
     else:
         status = FileStatus.MODIFIED
-    old_path = _strip_prefix(p.source_file) if status is FileStatus.RENAMED else None
+    moved = status in (FileStatus.RENAMED, FileStatus.COPIED)
     hunks = tuple(_hunk(h) for h in p)
     return FileDiff(
         path=path,
-        old_path=old_path,
+        old_path=_strip_prefix(p.source_file) if moved else None,
         status=status,
         is_binary=bool(p.is_binary_file),
         hunks=hunks,
+        mode_change=_mode_change(info),
+        is_submodule=_is_submodule(info, hunks),
     )
+
+
+def _mode_change(info: list[str]) -> tuple[str, str] | None:
+    old = next((line[9:] for line in info if line.startswith("old mode ")), None)
+    new = next((line[9:] for line in info if line.startswith("new mode ")), None)
+    return (old, new) if old and new else None
+
+
+def _is_submodule(info: list[str], hunks: tuple[Hunk, ...]) -> bool:
+    """A gitlink (mode 160000): its "content" is a `Subproject commit <sha>` line."""
+    if any(line.endswith(" 160000") for line in info):
+        return True
+    lines = [line for hunk in hunks for line in hunk.lines]
+    return bool(lines) and all(line.text.startswith("Subproject commit ") for line in lines)
 
 
 _KINDS = {kind.value: kind for kind in LineKind}

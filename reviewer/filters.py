@@ -72,6 +72,8 @@ def _skip_reason(
 ) -> str:
     if file.is_binary:
         return "binary file"
+    if file.is_submodule:
+        return "submodule pointer change"
     if include_spec is not None and not include_spec.match_file(file.path):
         return "not matched by `include`"
     if exclude_spec.match_file(file.path):
@@ -81,5 +83,18 @@ def _skip_reason(
     if file.status is FileStatus.DELETED:
         return "file deleted"
     if file.changed_lines == 0:
-        return "no changed lines (rename or mode change only)"
+        return _unchanged_reason(file)
     return ""
+
+
+def _unchanged_reason(file: FileDiff) -> str:
+    if file.status is FileStatus.RENAMED:
+        return f"renamed from {file.old_path} without changes"
+    if file.status is FileStatus.COPIED:
+        return f"copied from {file.old_path} without changes"
+    if file.mode_change:
+        old, new = file.mode_change
+        return f"mode change only ({old} → {new})"
+    if file.status is FileStatus.ADDED:
+        return "empty file"
+    return "no changed lines"
