@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes.github import FakeGitHub
 from pytest_httpserver import HTTPServer
+
+
+# tiktoken downloads encodings on first use; this repo's machines have a ready cache beside
+# the checkout. Elsewhere tiktoken downloads them, or the code falls back to its estimate.
+_SHARED_TIKTOKEN = Path(__file__).resolve().parents[2] / "shared" / "tiktoken"
+if _SHARED_TIKTOKEN.is_dir():
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_SHARED_TIKTOKEN))
 
 
 @pytest.fixture(scope="session")
