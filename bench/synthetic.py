@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import random
 
-WORDS = (
-    "user request response value result config handler client session record items index "
-    "cache error status token parse load save build update delete create fetch retry"
-).split()
+WORDS = [
+    "user",
+    "request",
+    "response",
+    "value",
+    "result",
+    "config",
+    "handler",
+    "client",
+    "session",
+    "record",
+    "items",
+    "index",
+    "cache",
+    "error",
+    "status",
+    "token",
+    "parse",
+    "load",
+    "save",
+    "build",
+    "update",
+    "delete",
+    "create",
+    "fetch",
+    "retry",
+]
 
 
 def code_line(rng: random.Random) -> str:

@@ -10,7 +10,6 @@ import pytest
 from fakes.github import FakeGitHub
 from pytest_httpserver import HTTPServer
 
-
 # tiktoken downloads encodings on first use; this repo's machines have a ready cache beside
 # the checkout. Elsewhere tiktoken downloads them, or the code falls back to its estimate.
 _SHARED_TIKTOKEN = Path(__file__).resolve().parents[2] / "shared" / "tiktoken"
