@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import TextIO
 
 # What the action publishes as step outputs; keep in step with action.yml.
-OUTPUT_NAMES = ("findings", "critical", "review-url", "summary-url", "verdict")
+OUTPUT_NAMES = (
+    "findings",
+    "critical",
+    "review-url",
+    "summary-url",
+    "verdict",
+    "prompt-tokens",
+    "completion-tokens",
+    "cost",
+)
 
 
 def escape_data(text: str) -> str:

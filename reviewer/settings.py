@@ -7,11 +7,14 @@ name upper-cased and its dashes kept (`INPUT_API-KEY`); the underscore spelling
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from reviewer.errors import ConfigError
+from reviewer.pricing import Pricing
 from reviewer.severity import FAIL_ON_CHOICES, Severity, parse_fail_on
 
 # The public interface: keep in step with action.yml (a test checks it).
@@ -29,6 +32,11 @@ INPUT_NAMES = (
     "exclude",
     "dry-run",
     "concurrency",
+    "max-tokens",
+    "api-version",
+    "model-options",
+    "pricing",
+    "time-limit",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -36,6 +44,23 @@ DEFAULT_RULES_FILE = ".github/reviewer.md"
 DEFAULT_MAX_COMMENTS = 30
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
+DEFAULT_TIME_LIMIT_MIN = 20
+
+# Parameters `model-options` may set: the ones OpenAI-compatible servers commonly accept.
+MODEL_OPTIONS = frozenset(
+    {
+        "temperature",
+        "top_p",
+        "seed",
+        "max_completion_tokens",
+        "max_tokens",
+        "reasoning_effort",
+        "verbosity",
+        "service_tier",
+        "frequency_penalty",
+        "presence_penalty",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +78,11 @@ class Settings:
     exclude: tuple[str, ...]
     dry_run: bool
     concurrency: int
+    max_tokens: int | None = None
+    api_version: str | None = None
+    model_options: Mapping[str, Any] = field(default_factory=dict)
+    pricing: Pricing | None = None
+    time_limit_s: float = DEFAULT_TIME_LIMIT_MIN * 60
 
 
 def read_input(env: Mapping[str, str], name: str) -> str:
@@ -106,6 +136,12 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
             minimum=1,
             maximum=MAX_CONCURRENCY,
         ),
+        max_tokens=_optional_int(get("max-tokens"), "max-tokens", minimum=1000),
+        api_version=get("api-version") or None,
+        model_options=_model_options(get("model-options")),
+        pricing=_pricing(get("pricing")),
+        time_limit_s=60.0
+        * _int(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN, minimum=1, maximum=360),
     )
 
 
@@ -156,3 +192,46 @@ def _optional_int(value: str, name: str, *, minimum: int) -> int | None:
     if parsed < minimum:
         raise ConfigError(f"Input {name} is {parsed}; it must be at least {minimum}.")
     return parsed
+
+
+def _json_object(value: str, name: str, example: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            f"Input {name} is not valid JSON ({error.msg} at column {error.colno}).",
+            hint=f"Write a JSON object, e.g. {example}.",
+        ) from None
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"Input {name} must be a JSON object, e.g. {example}.")
+    return parsed
+
+
+def _model_options(value: str) -> dict[str, Any]:
+    if not value:
+        return {}
+    options = _json_object(value, "model-options", '{"temperature": 0.2}')
+    unknown = sorted(set(options) - MODEL_OPTIONS)
+    if unknown:
+        raise ConfigError(
+            f"Input model-options has unsupported keys: {', '.join(unknown)}.",
+            hint=f"Allowed keys: {', '.join(sorted(MODEL_OPTIONS))}.",
+        )
+    return options
+
+
+def _pricing(value: str) -> Pricing | None:
+    if not value:
+        return None
+    data = _json_object(value, "pricing", '{"input": 0.4, "output": 1.6}')
+    try:
+        return Pricing(
+            input=float(data["input"]),
+            output=float(data["output"]),
+            cached_input=float(data.get("cached_input", data["input"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise ConfigError(
+            "Input pricing needs numbers for `input` and `output` (USD per million tokens).",
+            hint='E.g. {"input": 0.4, "cached_input": 0.1, "output": 1.6}.',
+        ) from None

@@ -33,8 +33,22 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "exclude": "",
     "dry-run": "false",
     "concurrency": "4",
+    "max-tokens": "",
+    "api-version": "",
+    "model-options": "",
+    "pricing": "",
+    "time-limit": "20",
 }
-EXPECTED_OUTPUTS = {"findings", "critical", "review-url", "summary-url", "verdict"}
+EXPECTED_OUTPUTS = {
+    "findings",
+    "critical",
+    "review-url",
+    "summary-url",
+    "verdict",
+    "prompt-tokens",
+    "completion-tokens",
+    "cost",
+}
 ENTRYPOINT = ["/usr/local/bin/python", "-m", "reviewer"]
 
 
