@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from reviewer import __version__
 from reviewer.actions_io import annotation, append_step_summary, write_outputs
 from reviewer.anchoring import AnchoredFinding
-from reviewer.engine import ReviewOptions, ReviewOutcome, review_diff
+from reviewer.components import chunk_reviewer, merge_rules, review_options
+from reviewer.diff_source import fetch_pull_diff
+from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError, GitHubError
 from reviewer.event import PullRequestRef, Skip, load_event, pull_request_from_event
 from reviewer.fingerprint import is_summary, is_trusted, posted_fingerprints, summary_marker
@@ -22,7 +24,6 @@ from reviewer.github_adapter import (
     ReviewComment,
     make_github,
 )
-from reviewer.openai_adapter import ChunkReviewer, make_client
 from reviewer.plan import PublishPlan, SummaryEntry, plan_publication
 from reviewer.policy import Verdict, decide_verdict
 from reviewer.render import render_comment
@@ -44,6 +45,7 @@ class RunnerEnv:
     api_url: str
     output_path: str | None
     step_summary_path: str | None
+    workspace: str | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> RunnerEnv:
@@ -60,6 +62,7 @@ class RunnerEnv:
             api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
             output_path=env.get("GITHUB_OUTPUT"),
             step_summary_path=env.get("GITHUB_STEP_SUMMARY"),
+            workspace=env.get("GITHUB_WORKSPACE"),
         )
 
 
@@ -80,27 +83,23 @@ def run_action(env: Mapping[str, str]) -> int:
         make_github(settings.github_token, runner.api_url), runner.repository, target.number
     )
     rules = _rules(settings, github, target)
-    count_tokens, _ = make_token_counter(settings.model)
-    reviewer = ChunkReviewer(
-        make_client(api_key=settings.api_key, base_url=settings.base_url),
-        model=settings.model,
-        rules=rules,
+    # Read from the base commit, like the rules: a PR cannot mark its own files generated.
+    gitattributes = github.read_file(".gitattributes", target.base_sha) or ""
+    options = review_options(settings, rules=rules, gitattributes=gitattributes)
+    diff = fetch_pull_diff(
+        github, base_sha=target.base_sha, head_sha=target.head_sha, workspace=runner.workspace
     )
-    outcome = review_diff(github.fetch_diff(), _options(settings, rules), reviewer, count_tokens)
+    count_tokens, _ = make_token_counter(settings.model)
+    outcome = review_diff(
+        diff.text,
+        options,
+        chunk_reviewer(settings, rules=rules),
+        count_tokens,
+        unavailable=diff.unavailable,
+    )
     report, summary_url = _publish(settings, github, target, outcome, started)
     _finish(runner, report, summary_url)
     return report.verdict.exit_code
-
-
-def _options(settings: Settings, rules: str) -> ReviewOptions:
-    return ReviewOptions(
-        model=settings.model,
-        rules=rules,
-        include=settings.include,
-        exclude=settings.exclude,
-        max_chunk_tokens=settings.max_chunk_tokens,
-        concurrency=settings.concurrency,
-    )
 
 
 def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) -> str:
@@ -108,7 +107,7 @@ def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) ->
     text = github.read_file(settings.rules_file, target.base_sha)
     if text is None and settings.rules_file != DEFAULT_RULES_FILE:
         annotation("warning", f"rules-file {settings.rules_file} not found on the base branch.")
-    return "\n\n".join(part.strip() for part in (settings.rules, text or "") if part.strip())
+    return merge_rules(settings.rules, text)
 
 
 def _publish(

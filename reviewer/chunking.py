@@ -161,20 +161,42 @@ def _file_pieces(file: FileDiff, count_tokens: TokenCounter, budget: int) -> Ite
 
 
 def _split_hunk(hunk: Hunk, count_tokens: TokenCounter, room: int) -> Iterator[_Rendered]:
-    """Cut an oversized hunk at line boundaries into parts that each fit in `room`."""
-    lines: list[DiffLine] = []
-    used = 0
+    """Cut an oversized hunk at line boundaries into parts that each fit in `room`.
+
+    Each part after the first opens with the previous part's last lines as context only,
+    so the model sees where it is while every changed line still appears once."""
     # A part's own @@ header is at most as long as the whole hunk's, give or take digits.
     overhead = _cost(hunk.header, count_tokens) + 2
+    lines: list[DiffLine] = []
+    costs: list[int] = []
+    fresh = 0  # lines of this part that are not carried over
     for line in hunk.lines:
         cost = _cost(render_line(line), count_tokens)
-        if lines and overhead + used + cost > room:
-            yield _render(_sub_hunk(hunk, lines), count_tokens)
-            lines, used = [], 0
+        if overhead + sum(costs) + cost > room:
+            if fresh:
+                yield _render(_sub_hunk(hunk, lines), count_tokens)
+                lines, costs = _carry(lines, costs)
+            if not fresh or overhead + sum(costs) + cost > room:
+                lines, costs = [], []  # no room for context: the line goes alone
+            fresh = 0
         lines.append(line)
-        used += cost
-    if lines:
+        costs.append(cost)
+        fresh += 1
+    if fresh:
         yield _render(_sub_hunk(hunk, lines), count_tokens)
+
+
+OVERLAP_LINES = 3
+
+
+def _carry(lines: list[DiffLine], costs: list[int]) -> tuple[list[DiffLine], list[int]]:
+    """The last lines of a part, as context for the next (deleted lines have no place)."""
+    kept = [
+        (line._replace(kind=LineKind.CONTEXT), cost)
+        for line, cost in zip(lines[-OVERLAP_LINES:], costs[-OVERLAP_LINES:], strict=True)
+        if line.kind is not LineKind.DELETED
+    ]
+    return [line for line, _ in kept], [cost for _, cost in kept]
 
 
 def _sub_hunk(hunk: Hunk, lines: Sequence[DiffLine]) -> Hunk:

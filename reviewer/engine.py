@@ -48,6 +48,8 @@ class ReviewOptions:
     exclude: tuple[str, ...] = ()
     max_chunk_tokens: int | None = None
     concurrency: int = 4
+    max_tokens: int | None = None  # cap on diff tokens reviewed in the whole run
+    generated: tuple[str, ...] = ()  # `linguist-generated` patterns from .gitattributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,9 @@ def plan_chunks(
 ) -> tuple[list[Chunk], CommentableIndex, list[SkippedFile]]:
     files = parse_diff(diff_text)
     index = CommentableIndex.build(files)
-    selected, skipped = select_files(files, include=options.include, exclude=options.exclude)
+    selected, skipped = select_files(
+        files, include=options.include, exclude=options.exclude, generated=options.generated
+    )
     # The fixed part of every request: system prompt, rules and the user message's frame.
     frame = chunk_messages("", rules=options.rules)
     fixed = sum(count_tokens(m.content) for m in frame) + 16
@@ -74,7 +78,29 @@ def plan_chunks(
         options.model, fixed_prompt_tokens=fixed, max_chunk_tokens=options.max_chunk_tokens
     )
     chunks, too_large = build_chunks(selected, count_tokens, budget)
-    return chunks, index, skipped + too_large
+    chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
+    return chunks, index, skipped + too_large + over_cap
+
+
+def apply_token_cap(
+    chunks: Sequence[Chunk], cap: int | None
+) -> tuple[list[Chunk], list[SkippedFile]]:
+    """Keep chunks, in review order, while their tokens fit the run's cap; list the rest."""
+    if cap is None:
+        return list(chunks), []
+    kept: list[Chunk] = []
+    used = 0
+    for chunk in chunks:
+        if used + chunk.tokens > cap:
+            break
+        kept.append(chunk)
+        used += chunk.tokens
+    reviewed = {path for chunk in kept for path in chunk.paths}
+    reason = f"over the run's token cap (`max-tokens` {cap})"
+    left = dict.fromkeys(p for chunk in chunks[len(kept) :] for p in chunk.paths)
+    return kept, [
+        SkippedFile(p, reason if p not in reviewed else reason + "; partly reviewed") for p in left
+    ]
 
 
 def review_diff(
@@ -82,8 +108,12 @@ def review_diff(
     options: ReviewOptions,
     reviewer: ChunkReviewerLike,
     count_tokens: TokenCounter,
+    *,
+    unavailable: Sequence[SkippedFile] = (),
 ) -> ReviewOutcome:
+    """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
     chunks, index, skipped = plan_chunks(diff_text, options, count_tokens)
+    skipped = [*unavailable, *skipped]
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
     findings: list[AnchoredFinding] = []
     failures: list[ChunkFailure] = []

@@ -48,15 +48,21 @@ def select_files(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    generated: Sequence[str] = (),
 ) -> tuple[list[FileDiff], list[SkippedFile]]:
-    """Split `files` into those to review and those skipped, with a reason for each."""
-    include_spec = _spec(include) if include else None
-    default_spec = _spec(DEFAULT_EXCLUDES)
-    exclude_spec = _spec(exclude)
+    """Split `files` into those to review and those skipped, with a reason for each.
+
+    `generated` holds the `linguist-generated` patterns of `.gitattributes`."""
+    specs = _Specs(
+        include=_spec(include) if include else None,
+        exclude=_spec(exclude),
+        default=_spec(DEFAULT_EXCLUDES),
+        generated=_spec(generated),
+    )
     selected: list[FileDiff] = []
     skipped: list[SkippedFile] = []
     for file in files:
-        reason = _skip_reason(file, include_spec, default_spec, exclude_spec)
+        reason = _skip_reason(file, specs)
         if reason:
             skipped.append(SkippedFile(file.path, reason))
         else:
@@ -64,22 +70,27 @@ def select_files(
     return selected, skipped
 
 
-def _skip_reason(
-    file: FileDiff,
-    include_spec: pathspec.GitIgnoreSpec | None,
-    default_spec: pathspec.GitIgnoreSpec,
-    exclude_spec: pathspec.GitIgnoreSpec,
-) -> str:
+@dataclass(frozen=True, slots=True)
+class _Specs:
+    include: pathspec.GitIgnoreSpec | None
+    exclude: pathspec.GitIgnoreSpec
+    default: pathspec.GitIgnoreSpec
+    generated: pathspec.GitIgnoreSpec
+
+
+def _skip_reason(file: FileDiff, specs: _Specs) -> str:
     if file.is_binary:
         return "binary file"
     if file.is_submodule:
         return "submodule pointer change"
-    if include_spec is not None and not include_spec.match_file(file.path):
+    if specs.include is not None and not specs.include.match_file(file.path):
         return "not matched by `include`"
-    if exclude_spec.match_file(file.path):
+    if specs.exclude.match_file(file.path):
         return "matched by `exclude`"
-    if default_spec.match_file(file.path):
+    if specs.default.match_file(file.path):
         return "lock, generated or vendored file (default exclude)"
+    if specs.generated.match_file(file.path):
+        return "marked `linguist-generated` in .gitattributes"
     if file.status is FileStatus.DELETED:
         return "file deleted"
     if file.changed_lines == 0:

@@ -33,6 +33,20 @@ class GitHubPermissionError(GitHubError):
     """The token may read but not write (fork PRs, `permissions:` without pull-requests)."""
 
 
+class DiffTooLarge(GitHubError):
+    """GitHub refuses the diff media type for this PR (406: too many files or lines)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One entry of the PR's files list; `patch` is None when GitHub omits it (binary, huge)."""
+
+    filename: str
+    status: str
+    previous_filename: str | None
+    patch: str | None
+
+
 class GitHubUnprocessable(GitHubError):
     """GitHub refused the request's content (422), e.g. a comment on a line not in the diff."""
 
@@ -112,18 +126,30 @@ class GitHubAdapter:
             return None
 
     def fetch_diff(self) -> str:
-        _, data = self._call(
-            "read the pull request's diff",
-            lambda: self._gh.requester.requestJsonAndCheck(
+        try:
+            _, data = self._gh.requester.requestJsonAndCheck(
                 "GET", self._pr_url, headers={"Accept": DIFF_MEDIA_TYPE}
-            ),
-        )
+            )
+        except GithubException as error:
+            if error.status == 406:
+                raise DiffTooLarge(f"GitHub will not serve this diff: {_message(error)}") from None
+            raise _translate(error, "read the pull request's diff") from None
         if data is None:
             return ""
         diff = data.get("data") if isinstance(data, dict) else None
         if isinstance(diff, str):
             return diff
         raise GitHubError("GitHub answered the diff request with JSON instead of a diff.")
+
+    def changed_files(self) -> list[ChangedFile]:
+        """The PR's files with their patches (paginated; GitHub lists at most 3,000)."""
+        return self._call(
+            "list the pull request's files",
+            lambda: [
+                ChangedFile(f.filename, f.status, f.previous_filename, f.patch)
+                for f in self._pull.get_files()
+            ],
+        )
 
     def review_comments(self) -> list[PostedComment]:
         return self._call(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer.anchoring import AnchoredFinding
-from reviewer.engine import ReviewOptions, ReviewOutcome, review_diff
+from reviewer.components import chunk_reviewer, merge_rules, review_options
+from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError
-from reviewer.openai_adapter import ChunkReviewer, make_client
 from reviewer.policy import Verdict, decide_verdict
 from reviewer.settings import Settings
 from reviewer.severity import Severity
@@ -42,11 +42,13 @@ def git(repo: Path, *args: str) -> str:
 
 def branch_diff(repo: Path, base: str, head: str) -> str:
     """What `head` changes since it forked from `base` (the PR view: base...head)."""
-    return git(repo, "diff", "--no-color", "--no-ext-diff", "-M", f"{base}...{head}")
+    return git(
+        repo, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", f"{base}...{head}"
+    )
 
 
-def rules_at(repo: Path, ref: str, path: str) -> str:
-    """The rules file as it is at `ref` (the base), or "" when it is not there."""
+def file_at(repo: Path, ref: str, path: str) -> str:
+    """A file as it is at `ref` (the base), or "" when it is not there."""
     try:
         return git(repo, "show", f"{ref}:{path}")
     except ConfigError:
@@ -55,24 +57,12 @@ def rules_at(repo: Path, ref: str, path: str) -> str:
 
 def run_local(settings: Settings, *, repo: Path, base: str, head: str, output: str) -> int:
     diff = branch_diff(repo, base, head)
-    rules = "\n\n".join(
-        part.strip() for part in (settings.rules, rules_at(repo, base, settings.rules_file)) if part
+    rules = merge_rules(settings.rules, file_at(repo, base, settings.rules_file))
+    options = review_options(
+        settings, rules=rules, gitattributes=file_at(repo, base, ".gitattributes")
     )
     count_tokens, _ = make_token_counter(settings.model)
-    reviewer = ChunkReviewer(
-        make_client(api_key=settings.api_key, base_url=settings.base_url),
-        model=settings.model,
-        rules=rules,
-    )
-    options = ReviewOptions(
-        model=settings.model,
-        rules=rules,
-        include=settings.include,
-        exclude=settings.exclude,
-        max_chunk_tokens=settings.max_chunk_tokens,
-        concurrency=settings.concurrency,
-    )
-    outcome = review_diff(diff, options, reviewer, count_tokens)
+    outcome = review_diff(diff, options, chunk_reviewer(settings, rules=rules), count_tokens)
     verdict = decide_verdict(outcome.findings, settings.fail_on, incomplete=bool(outcome.failures))
     if output == "json":
         print(json.dumps(findings_json(outcome.findings), indent=2))

@@ -112,3 +112,35 @@ def test_every_changed_line_in_exactly_one_chunk_within_budget(
                 seen.append((path, number, side.value))
     expected = set().union(*(changed(f) for f in diff_files))
     assert sorted(seen) == sorted(expected)  # each exactly once
+
+
+def test_split_parts_open_with_the_previous_lines_as_context() -> None:
+    file = make_file("big.py", "+" * 60)
+    chunks, _ = build_chunks([file], words, budget=80)
+    second = chunks[1].text.splitlines()
+    # After the file and @@ headers: three carried lines shown as context, then new lines.
+    carried = second[2:5]
+    assert all(re.match(r"^\d+  ", line) for line in carried)
+    last_of_first = [ln for ln in chunks[0].text.splitlines() if re.match(r"^\d+ \+", ln)][-3:]
+    assert [ln.split(" ", 1)[0] for ln in carried] == [ln.split(" ", 1)[0] for ln in last_of_first]
+    assert re.match(r"^\d+ \+", second[5])
+
+
+code_text = st.text(
+    alphabet=st.sampled_from(list("abcxyz_(){}[]:.,=+-*/'\"#  \t0123459")), max_size=40
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(code_text, min_size=2, max_size=8))
+def test_joining_at_newlines_never_costs_more_than_the_parts(parts: list[str]) -> None:
+    """The chunker adds per-text token counts, one per joining newline: check that bound
+    against the real encodings."""
+    from reviewer.tokens import make_token_counter
+
+    for model in ("gpt-4.1-mini", "gpt-4"):  # o200k_base, cl100k_base
+        count, exact = make_token_counter(model)
+        if not exact:
+            return  # no encoding available offline: the estimate is additive by design
+        joined = "\n".join(parts)
+        assert count(joined) <= sum(count(p) for p in parts) + len(parts) - 1

@@ -1,0 +1,31 @@
+"""The engine's parts built from Settings: one place for the action and the local CLI."""
+
+from __future__ import annotations
+
+from reviewer.engine import ReviewOptions
+from reviewer.gitattributes import generated_patterns
+from reviewer.openai_adapter import ChunkReviewer, make_client
+from reviewer.settings import Settings
+
+
+def review_options(settings: Settings, *, rules: str, gitattributes: str = "") -> ReviewOptions:
+    return ReviewOptions(
+        model=settings.model,
+        rules=rules,
+        include=settings.include,
+        exclude=settings.exclude,
+        max_chunk_tokens=settings.max_chunk_tokens,
+        concurrency=settings.concurrency,
+        max_tokens=settings.max_tokens,
+        generated=generated_patterns(gitattributes),
+    )
+
+
+def chunk_reviewer(settings: Settings, *, rules: str) -> ChunkReviewer:
+    client = make_client(api_key=settings.api_key, base_url=settings.base_url)
+    return ChunkReviewer(client, model=settings.model, rules=rules)
+
+
+def merge_rules(*parts: str | None) -> str:
+    """Rules in their documented order, blank parts dropped."""
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())

@@ -1,0 +1,102 @@
+"""Where the diff comes from when GitHub refuses the diff media type, and what is listed."""
+
+from pathlib import Path
+
+from action_runner import HEAD_APP, make_diff, pr_event, run_action
+from fakes.git_repo import GitRepo
+from fakes.github import FakeGitHub
+from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
+
+from reviewer.diff import FileStatus, parse_diff
+from reviewer.diff_source import checkout_diff, diff_from_files
+from reviewer.engine import ReviewOptions, apply_token_cap, plan_chunks
+from reviewer.filters import select_files
+from reviewer.gitattributes import generated_patterns
+from reviewer.github_adapter import ChangedFile
+
+EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
+
+
+def test_rebuilt_diff_from_the_files_list_parses_with_the_right_shapes() -> None:
+    files = [
+        ChangedFile("new.py", "added", None, "@@ -0,0 +1,2 @@\n+a = 1\n+b = 2"),
+        ChangedFile("gone.py", "removed", None, "@@ -1 +0,0 @@\n-x = 1"),
+        ChangedFile("b.py", "renamed", "a.py", "@@ -1,2 +1,2 @@\n one\n-two\n+TWO"),
+        ChangedFile("huge.sql", "modified", None, None),
+        ChangedFile("pic.png", "added", None, None),
+    ]
+    text, unavailable = diff_from_files(files)
+    parsed = {f.path: f for f in parse_diff(text)}
+    assert parsed["new.py"].status is FileStatus.ADDED
+    assert parsed["gone.py"].status is FileStatus.DELETED
+    assert (parsed["b.py"].status, parsed["b.py"].old_path) == (FileStatus.RENAMED, "a.py")
+    assert [line.new_no for line in parsed["b.py"].hunks[0].lines] == [1, None, 2]
+    assert [u.path for u in unavailable] == ["huge.sql", "pic.png"]
+    assert "no diff" in unavailable[0].reason
+
+
+def test_checkout_diff_needs_both_commits(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "ws")
+    repo.write("a.py", "x = 1\n")
+    base = repo.commit("base")
+    repo.write("a.py", "x = 2\n")
+    head = repo.commit("head")
+    text = checkout_diff(str(repo.root), base, head)
+    assert text is not None and "+x = 2" in text
+    assert checkout_diff(str(repo.root), base, "f" * 40) is None
+    assert checkout_diff(str(tmp_path / "nowhere"), base, head) is None
+    assert checkout_diff(None, base, head) is None
+
+
+def test_too_large_diff_falls_back_to_the_files_list(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    payload = pr_event()["pull_request"]
+    fake_github.add_pull(
+        payload["number"],
+        head_sha=payload["head"]["sha"],
+        base_sha=payload["base"]["sha"],
+        diff=make_diff(tmp_path),
+    )
+    fake_github.diff_too_large = True
+    fake_model.model = ReadingModel([EVAL])
+    result = run_action(tmp_path, fake_github, fake_model)
+    assert result.returncode == 1, result.stderr
+    line = next(i for i, t in enumerate(HEAD_APP.splitlines(), 1) if "eval(" in t)
+    assert [(c["path"], c["line"]) for c in fake_github.review_comments] == [("src/app.py", line)]
+    assert any(r.path.endswith("/files") for r in fake_github.reads())
+    # The binary file has no patch in the files list: it is listed, not silently dropped.
+    assert "logo.png" in result.step_summary
+    assert fake_github.validation_errors == []
+
+
+def test_gitattributes_generated_marks() -> None:
+    text = "# comment\n*.pb.go linguist-generated\ndocs/api/** linguist-generated=true\n"
+    text += "docs/api/keep.md -linguist-generated\n*.md text eol=lf\n"
+    patterns = generated_patterns(text)
+    assert patterns == ("*.pb.go", "docs/api/**", "!docs/api/keep.md")
+    diff = "".join(
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1 +1 @@\n-a\n+b\n"
+        for p in ("x.pb.go", "docs/api/ref.md", "docs/api/keep.md", "main.go")
+    )
+    selected, skipped = select_files(parse_diff(diff), generated=patterns)
+    assert [f.path for f in selected] == ["docs/api/keep.md", "main.go"]
+    assert {s.path: s.reason for s in skipped} == {
+        "x.pb.go": "marked `linguist-generated` in .gitattributes",
+        "docs/api/ref.md": "marked `linguist-generated` in .gitattributes",
+    }
+
+
+def test_token_cap_keeps_the_most_valuable_chunks_and_lists_the_rest() -> None:
+    diff = "".join(
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1 +1,40 @@\n-a\n"
+        + "".join(f"+line {i} of {p} with several words in it\n" for i in range(40))
+        for p in ("README.md", "src/core.py", "tests/test_core.py")
+    )
+    words = lambda text: len(text.split()) + text.count("\n")  # noqa: E731
+    options = ReviewOptions(model="gpt-4.1-mini", rules="", max_chunk_tokens=500)
+    chunks, _, _ = plan_chunks(diff, options, words)
+    assert [c.paths for c in chunks] == [("src/core.py",), ("tests/test_core.py",), ("README.md",)]
+    kept, left = apply_token_cap(chunks, chunks[0].tokens + chunks[1].tokens)
+    assert [c.paths for c in kept] == [("src/core.py",), ("tests/test_core.py",)]
+    assert [(s.path, "max-tokens" in s.reason) for s in left] == [("README.md", True)]
