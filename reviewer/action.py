@@ -26,8 +26,9 @@ from reviewer.github_adapter import (
 )
 from reviewer.plan import PublishPlan, SummaryEntry, plan_publication
 from reviewer.policy import Verdict, decide_verdict
+from reviewer.pricing import price_for
 from reviewer.render import render_comment
-from reviewer.report import RunReport
+from reviewer.report import RunReport, Usage
 from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
 from reviewer.summary import render_summary
 from reviewer.tokens import make_token_counter
@@ -96,6 +97,7 @@ def run_action(env: Mapping[str, str]) -> int:
         chunk_reviewer(settings, rules=rules),
         count_tokens,
         unavailable=diff.unavailable,
+        time_limit_s=settings.time_limit_s,
     )
     report, summary_url = _publish(settings, github, target, outcome, started)
     _finish(runner, report, summary_url)
@@ -138,9 +140,15 @@ def _publish(
         duration_s=time.monotonic() - started,
         review_url=review_url,
         dry_run=settings.dry_run,
+        cost_usd=_cost(settings, outcome.usage),
     )
     summary_url = "" if settings.dry_run else _upsert_summary(github, report, identity)
     return report, summary_url
+
+
+def _cost(settings: Settings, usage: Usage) -> float | None:
+    pricing = price_for(settings.model, settings.pricing)
+    return pricing.cost(usage) if pricing is not None else None
 
 
 def _post_review(
@@ -219,6 +227,9 @@ def _finish(runner: RunnerEnv, report: RunReport, summary_url: str) -> None:
             "review-url": report.review_url,
             "summary-url": summary_url,
             "verdict": verdict.label,
+            "prompt-tokens": str(report.usage.prompt_tokens),
+            "completion-tokens": str(report.usage.completion_tokens),
+            "cost": f"{report.cost_usd:.6f}" if report.cost_usd is not None else "",
         },
     )
     for finding in verdict.failing:

@@ -224,12 +224,48 @@ def _pack(pieces: Sequence[FilePiece], budget: int) -> list[Chunk]:
         else:
             groups.append([piece])
             used = piece.tokens
-    return [
-        Chunk(
-            index,
-            tuple(group),
-            "\n".join(piece.text for piece in group),
-            sum(piece.tokens for piece in group) + NEWLINE_TOKENS * (len(group) - 1),
-        )
-        for index, group in enumerate(groups)
-    ]
+    return [_chunk_of(index, group) for index, group in enumerate(groups)]
+
+
+def split_chunk(chunk: Chunk, count_tokens: TokenCounter) -> tuple[Chunk, Chunk] | None:
+    """Halve a chunk whose answer did not fit the model's output limit.
+
+    By pieces when it has several, else by hunks, else by lines; None when it is a
+    single line and cannot be cut."""
+    pieces = list(chunk.pieces)
+    if len(pieces) == 1:
+        halves = _split_piece(pieces[0], count_tokens)
+        if halves is None:
+            return None
+        pieces = list(halves)
+    middle = len(pieces) // 2
+    first, second = pieces[:middle], pieces[middle:]
+    return _chunk_of(chunk.index, first), _chunk_of(chunk.index, second)
+
+
+def _split_piece(piece: FilePiece, count_tokens: TokenCounter) -> tuple[FilePiece, ...] | None:
+    file = piece.file
+    header = render_file_header(file)
+    header_cost = _cost(header, count_tokens)
+    hunks = list(piece.hunks)
+    if len(hunks) == 1:
+        lines = hunks[0].lines
+        fresh = [i for i, line in enumerate(lines) if line.kind is not LineKind.CONTEXT]
+        if len(lines) < 2 or not fresh:
+            return None
+        middle = max(1, len(lines) // 2)
+        hunks = [_sub_hunk(hunks[0], lines[:middle]), _sub_hunk(hunks[0], lines[middle:])]
+    middle = len(hunks) // 2
+    return tuple(
+        _piece(file, header, header_cost, [_render(h, count_tokens) for h in group])
+        for group in (hunks[:middle], hunks[middle:])
+    )
+
+
+def _chunk_of(index: int, pieces: Sequence[FilePiece]) -> Chunk:
+    return Chunk(
+        index,
+        tuple(pieces),
+        "\n".join(piece.text for piece in pieces),
+        sum(piece.tokens for piece in pieces) + NEWLINE_TOKENS * (len(pieces) - 1),
+    )

@@ -7,15 +7,16 @@ parallel) → findings anchored to the chunk's lines → deduplicated.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Protocol
 
 from reviewer.anchoring import AnchoredFinding, anchor_findings
-from reviewer.chunking import Chunk, build_chunks
+from reviewer.chunking import Chunk, build_chunks, split_chunk
 from reviewer.diff import CommentableIndex, parse_diff
-from reviewer.errors import ModelAuthError, ModelError
+from reviewer.errors import ModelError, TruncatedAnswer
 from reviewer.filters import SkippedFile, select_files
 from reviewer.findings import Finding
 from reviewer.models import chunk_budget
@@ -110,43 +111,89 @@ def review_diff(
     count_tokens: TokenCounter,
     *,
     unavailable: Sequence[SkippedFile] = (),
+    time_limit_s: float = 20 * 60,
 ) -> ReviewOutcome:
     """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
     chunks, index, skipped = plan_chunks(diff_text, options, count_tokens)
-    skipped = [*unavailable, *skipped]
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
+    answers, failures = run_chunks(
+        chunks,
+        reviewer,
+        count_tokens,
+        concurrency=options.concurrency,
+        deadline=time.monotonic() + time_limit_s,
+    )
     findings: list[AnchoredFinding] = []
-    failures: list[ChunkFailure] = []
     usage = Usage()
-    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
-        futures: dict[Future[ChunkAnswerLike], Chunk] = {
-            pool.submit(reviewer.review, chunk.text): chunk for chunk in chunks
-        }
-        try:
-            for future in as_completed(futures):
-                chunk = futures[future]
+    for chunk, answer in answers:
+        usage = usage + answer.usage
+        findings.extend(anchor_findings(answer.findings, chunk))
+    failed = {path for failure in failures for path in failure.paths}
+    reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths if p not in failed))
+    return ReviewOutcome(
+        dedupe(findings),
+        index,
+        reviewed,
+        (*unavailable, *skipped),
+        tuple(failures),
+        usage,
+        len(chunks),
+    )
+
+
+MAX_SPLITS = 4  # a chunk is halved at most this many times for truncated answers
+
+
+def run_chunks(
+    chunks: Sequence[Chunk],
+    reviewer: ChunkReviewerLike,
+    count_tokens: TokenCounter,
+    *,
+    concurrency: int,
+    deadline: float,
+) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure]]:
+    """Review chunks in parallel; gather every outcome, in whatever order they finish.
+
+    A truncated answer halves its chunk and both halves are reviewed; a chunk that still
+    fails, or is not done by `deadline`, is reported, and the others still count. A key or
+    model the endpoint rejects stops the run: every chunk would fail the same way."""
+    answers: list[tuple[Chunk, ChunkAnswerLike]] = []
+    failures: list[ChunkFailure] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
+    pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
+        pool.submit(reviewer.review, chunk.text): (chunk, 0) for chunk in chunks
+    }
+    try:
+        while pending:
+            done, _ = wait(
+                pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED
+            )
+            if not done:
+                failures.extend(
+                    ChunkFailure(chunk.paths, "not reviewed within the time limit (`time-limit`)")
+                    for chunk, _ in pending.values()
+                )
+                break
+            for future in done:
+                chunk, splits = pending.pop(future)
                 try:
-                    answer = future.result()
-                except ModelAuthError:
-                    raise  # the same for every chunk: stop and say how to fix it
-                except ModelError as error:
+                    answers.append((chunk, future.result()))
+                except TruncatedAnswer:
+                    halves = split_chunk(chunk, count_tokens) if splits < MAX_SPLITS else None
+                    if halves is None:
+                        failures.append(
+                            ChunkFailure(
+                                chunk.paths, "the answer was too long even for a single line"
+                            )
+                        )
+                        continue
+                    log.info("Answer truncated; reviewing chunk %d in two halves.", chunk.index)
+                    for half in halves:
+                        pending[pool.submit(reviewer.review, half.text)] = (half, splits + 1)
+                except ModelError as error:  # a ConfigError (bad key, model) propagates
                     log.warning("Chunk %d (%s) not reviewed: %s", chunk.index, chunk.paths, error)
                     failures.append(ChunkFailure(chunk.paths, error.message))
-                    continue
-                usage = usage + answer.usage
-                findings.extend(anchor_findings(answer.findings, chunk))
-        except ModelAuthError:
-            for pending in futures:
-                pending.cancel()
-            raise
-    reviewed = tuple(
-        dict.fromkeys(
-            path
-            for chunk in chunks
-            for path in chunk.paths
-            if not any(path in failure.paths for failure in failures)
-        )
-    )
-    return ReviewOutcome(
-        dedupe(findings), index, reviewed, tuple(skipped), tuple(failures), usage, len(chunks)
-    )
+    finally:
+        # Don't wait for requests still in flight after a deadline or a fatal error.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return answers, failures

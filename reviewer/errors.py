@@ -37,8 +37,16 @@ class ModelError(ReviewerError):
     """The model endpoint failed after retries, or answered unusably."""
 
 
+class TruncatedAnswer(ModelError):
+    """The answer hit the output limit (`finish_reason == "length"`): split, don't retry."""
+
+
 class ModelAuthError(ConfigError):
     """The model endpoint refused the key or does not know the model."""
+
+
+class ModelConfigError(ConfigError):
+    """The model endpoint rejected a setting from the inputs, e.g. an option in `model-options`."""
 
 
 class GitHubError(ReviewerError):

@@ -62,7 +62,13 @@ def run_local(settings: Settings, *, repo: Path, base: str, head: str, output: s
         settings, rules=rules, gitattributes=file_at(repo, base, ".gitattributes")
     )
     count_tokens, _ = make_token_counter(settings.model)
-    outcome = review_diff(diff, options, chunk_reviewer(settings, rules=rules), count_tokens)
+    outcome = review_diff(
+        diff,
+        options,
+        chunk_reviewer(settings, rules=rules),
+        count_tokens,
+        time_limit_s=settings.time_limit_s,
+    )
     verdict = decide_verdict(outcome.findings, settings.fail_on, incomplete=bool(outcome.failures))
     if output == "json":
         print(json.dumps(findings_json(outcome.findings), indent=2))

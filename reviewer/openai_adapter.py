@@ -25,7 +25,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from reviewer.errors import ModelAuthError, ModelError
+from reviewer.errors import ModelAuthError, ModelError, TruncatedAnswer
 from reviewer.findings import AnswerInvalid, Finding, answer_json_schema, parse_answer
 from reviewer.prompt import Message, chunk_messages, reask_message
 from reviewer.report import Usage
@@ -39,10 +39,6 @@ TRANSIENT = (
     openai.APIConnectionError,
 )
 MAX_RETRY_AFTER_S = 60.0
-
-
-class TruncatedAnswer(ModelError):
-    """The answer hit the output limit (`finish_reason == "length"`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,3 +44,4 @@ class RunReport:
     duration_s: float = 0.0
     review_url: str = ""
     dry_run: bool = False
+    cost_usd: float | None = None  # None when the model's price is unknown

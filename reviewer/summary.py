@@ -102,9 +102,10 @@ def _not_reviewed(report: RunReport) -> list[str]:
 def _footer(report: RunReport) -> str:
     usage = report.usage
     files = f"{len(report.reviewed_files)} file(s) reviewed"
+    cost = f" (≈ ${report.cost_usd:.4f})" if report.cost_usd is not None else ""
     return (
         f"<sub>{files} · model `{_cell(report.model)}` · {usage.requests} request(s), "
-        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens · "
+        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens{cost} · "
         f"{report.duration_s:.1f}s · commit {report.head_sha[:12]}</sub>"
     )
 
