@@ -171,23 +171,37 @@ def _matches(ref: LineRef, quote_line: str, *, strict: bool) -> bool:
     return _squash(text) == _squash(quote_line) and bool(_squash(quote_line))
 
 
+# A quote found on several lines is only trusted for the one near the cited line: beyond
+# this distance the citation carries no information and picking one would be a guess.
+AMBIGUITY_RADIUS = 10
+
+
 def _find_quote(
     index: CommentableIndex, path: str, quote_lines: Sequence[str], *, near: int
 ) -> tuple[int, Side, LineRef] | None:
     """The commentable line holding the quote's last line, nearest to the cited line.
 
-    The last line, because a finding's `line` is the end of its range."""
+    The last line, because a finding's `line` is the end of its range. None when the quote
+    is nowhere, or on several lines none of which is clearly the one cited."""
     if not quote_lines:
         return None
     target = quote_lines[-1]
     candidates = list(index.lines_of(path))
     for strict in (True, False):
-        hits = [
-            (number, side, ref)
-            for number, side, ref in candidates
-            # A context line is indexed twice (both sides); prefer its RIGHT entry.
-            if _matches(ref, target, strict=strict) and (ref.line.side is side)
-        ]
+        hits = sorted(
+            (
+                (number, side, ref)
+                for number, side, ref in candidates
+                # A context line is indexed twice (both sides); keep its own side's entry.
+                if ref.line.side is side and _matches(ref, target, strict=strict)
+            ),
+            key=lambda hit: (abs(hit[0] - near), hit[1] is Side.LEFT),
+        )
+        if len(hits) == 1:
+            return hits[0]
         if hits:
-            return min(hits, key=lambda hit: (abs(hit[0] - near), hit[1] is Side.LEFT))
+            best, runner_up = abs(hits[0][0] - near), abs(hits[1][0] - near)
+            if best <= AMBIGUITY_RADIUS and best < runner_up:
+                return hits[0]
+            return None
     return None
