@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reviewer import __version__
 from reviewer.actions_io import annotation, append_step_summary, write_outputs
-from reviewer.anchoring import AnchoredFinding
 from reviewer.components import chunk_reviewer, merge_rules, review_options
 from reviewer.diff_source import fetch_pull_diff
 from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError, GitHubError
 from reviewer.event import PullRequestRef, Skip, load_event, pull_request_from_event
 from reviewer.fingerprint import is_summary, is_trusted, posted_fingerprints, summary_marker
-from reviewer.github_adapter import (
-    GitHubAdapter,
-    GitHubPermissionError,
-    GitHubUnprocessable,
-    ReviewComment,
-    make_github,
-)
-from reviewer.plan import PublishPlan, SummaryEntry, plan_publication
+from reviewer.github_adapter import GitHubAdapter, make_github
+from reviewer.github_errors import GitHubPermissionError
+from reviewer.plan import plan_publication
 from reviewer.policy import Verdict, decide_verdict
 from reviewer.pricing import price_for
-from reviewer.render import render_comment
+from reviewer.publish import Published, publish_inline
 from reviewer.report import RunReport, Usage
 from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
 from reviewer.summary import render_summary
@@ -124,9 +116,10 @@ def _publish(
     plan = plan_publication(
         outcome.findings, posted=posted, index=outcome.index, max_comments=settings.max_comments
     )
-    review_url = ""
-    if plan.new_inline and not settings.dry_run:
-        plan, review_url = _post_review(github, target, plan)
+    published = Published(plan)
+    if not settings.dry_run:
+        published = publish_inline(github, head_sha=target.head_sha, plan=plan)
+    plan = published.plan
     verdict = decide_verdict(plan.all_findings, settings.fail_on, incomplete=bool(outcome.failures))
     report = RunReport(
         head_sha=target.head_sha,
@@ -138,7 +131,8 @@ def _publish(
         failed_chunks=outcome.failures,
         usage=outcome.usage,
         duration_s=time.monotonic() - started,
-        review_url=review_url,
+        review_url=published.review_url,
+        comment_urls=published.comment_urls,
         dry_run=settings.dry_run,
         cost_usd=_cost(settings, outcome.usage),
     )
@@ -149,41 +143,6 @@ def _publish(
 def _cost(settings: Settings, usage: Usage) -> float | None:
     pricing = price_for(settings.model, settings.pricing)
     return pricing.cost(usage) if pricing is not None else None
-
-
-def _post_review(
-    github: GitHubAdapter, target: PullRequestRef, plan: PublishPlan
-) -> tuple[PublishPlan, str]:
-    run_marker = f"<!-- reviewer:review run={secrets.token_hex(8)} v={__version__} -->"
-    count = len(plan.new_inline)
-    body = f"**reviewer** found {count} new finding(s) on {target.head_sha[:12]}.\n\n{run_marker}"
-    comments = [_review_comment(f) for f in plan.new_inline]
-    try:
-        url = github.post_review(
-            head_sha=target.head_sha, body=body, comments=comments, run_marker=run_marker
-        )
-        return plan, url
-    except GitHubUnprocessable as error:
-        reason = f"GitHub refused the inline comment ({error.message})"
-    except GitHubPermissionError as error:
-        reason = "the token may not post reviews (read-only)"
-        annotation("warning", error.message)
-        for finding in plan.new_inline:
-            _annotate(finding)
-    # Nothing is lost: what could not go inline is listed in the summary.
-    moved = tuple(SummaryEntry(f, reason) for f in plan.new_inline)
-    return PublishPlan((), plan.already_posted, moved + plan.summary_only), ""
-
-
-def _review_comment(finding: AnchoredFinding) -> ReviewComment:
-    assert finding.line is not None
-    return ReviewComment(
-        path=finding.path,
-        line=finding.line,
-        side=finding.side.value,
-        body=render_comment(finding),
-        start_line=finding.start_line,
-    )
 
 
 def _upsert_summary(github: GitHubAdapter, report: RunReport, identity: str | None) -> str:
@@ -201,17 +160,6 @@ def _upsert_summary(github: GitHubAdapter, report: RunReport, identity: str | No
     except GitHubError as error:
         annotation("warning", f"Could not update the summary comment: {error}")
     return ""
-
-
-def _annotate(finding: AnchoredFinding) -> None:
-    level = "error" if finding.finding.severity.value == "critical" else "warning"
-    annotation(
-        level,
-        finding.finding.body,
-        title=finding.finding.title,
-        file=finding.path,
-        line=finding.line,
-    )
 
 
 def _finish(runner: RunnerEnv, report: RunReport, summary_url: str) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.filters import SkippedFile
-from reviewer.github_adapter import ChangedFile, DiffTooLarge, GitHubAdapter
+from reviewer.github_adapter import ChangedFile, GitHubAdapter
+from reviewer.github_errors import DiffTooLarge
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,24 +17,23 @@ from github import Auth, Github, GithubException, GithubRetry
 from github.IssueComment import IssueComment
 from github.PullRequestComment import PullRequestComment
 
-from reviewer.errors import GitHubAuthError, GitHubError
+from reviewer.errors import GitHubError
 from reviewer.fingerprint import PostedComment
+from reviewer.github_errors import (
+    MAX_RATE_LIMIT_WAIT_S,
+    DiffTooLarge,
+    error_message,
+    rate_limit_wait,
+    translate,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 DIFF_MEDIA_TYPE = "application/vnd.github.diff"
-MAX_RATE_LIMIT_WAIT_S = 120.0
 WRITE_ATTEMPTS = 3
-
-
-class GitHubPermissionError(GitHubError):
-    """The token may read but not write (fork PRs, `permissions:` without pull-requests)."""
-
-
-class DiffTooLarge(GitHubError):
-    """GitHub refuses the diff media type for this PR (406: too many files or lines)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +46,14 @@ class ChangedFile:
     patch: str | None
 
 
-class GitHubUnprocessable(GitHubError):
-    """GitHub refused the request's content (422), e.g. a comment on a line not in the diff."""
+@dataclass(frozen=True, slots=True)
+class PostedReview:
+    id: int
+    url: str
+
+
+def _review_of(data: Any) -> PostedReview:
+    return PostedReview(int(data["id"]), str(data["html_url"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,7 @@ class GitHubAdapter:
             return self._gh.get_user().login
         except GithubException as error:
             if error.status in (401,):
-                raise _translate(error, "read the token's identity") from None
+                raise translate(error, "read the token's identity") from None
             return None
 
     def fetch_diff(self) -> str:
@@ -132,8 +137,10 @@ class GitHubAdapter:
             )
         except GithubException as error:
             if error.status == 406:
-                raise DiffTooLarge(f"GitHub will not serve this diff: {_message(error)}") from None
-            raise _translate(error, "read the pull request's diff") from None
+                raise DiffTooLarge(
+                    f"GitHub will not serve this diff: {error_message(error)}"
+                ) from None
+            raise translate(error, "read the pull request's diff") from None
         if data is None:
             return ""
         diff = data.get("data") if isinstance(data, dict) else None
@@ -169,15 +176,16 @@ class GitHubAdapter:
         except GithubException as error:
             if error.status == 404:
                 return None
-            raise _translate(error, f"read {path} at {ref[:12]}") from None
+            raise translate(error, f"read {path} at {ref[:12]}") from None
         if isinstance(content, list):
             return None  # a directory
         return content.decoded_content.decode("utf-8", "replace")
 
     def post_review(
         self, *, head_sha: str, body: str, comments: Iterable[ReviewComment], run_marker: str
-    ) -> str:
-        """Post one review with all comments; return its URL. `run_marker` ends `body`."""
+    ) -> PostedReview:
+        """Post one review with all comments. `run_marker` is in `body`, so a resend after
+        an ambiguous failure can first check whether the review landed."""
         payload = {
             "commit_id": head_sha,
             "body": body,
@@ -185,20 +193,47 @@ class GitHubAdapter:
             "comments": [c.as_payload() for c in comments],
         }
 
-        def landed() -> str | None:
+        def landed() -> PostedReview | None:
             for review in self._pull.get_reviews():
                 if run_marker in (review.body or ""):
-                    return review.html_url
+                    return PostedReview(review.id, review.html_url)
             return None
 
-        data = self._write(
+        return self._write(
             "post the review",
-            lambda: self._gh.requester.requestJsonAndCheck(
-                "POST", f"{self._pr_url}/reviews", input=payload
-            )[1],
+            lambda: _review_of(
+                self._gh.requester.requestJsonAndCheck(
+                    "POST", f"{self._pr_url}/reviews", input=payload
+                )[1]
+            ),
             landed=landed,
         )
-        return str(data["html_url"]) if isinstance(data, dict) else str(data)
+
+    def comments_of_review(self, review_id: int) -> list[PostedComment]:
+        return self._call(
+            "list the review's comments",
+            lambda: [_posted(c) for c in self._pull.get_single_review_comments(review_id)],
+        )
+
+    def accepts_comments(self, head_sha: str, comments: Sequence[ReviewComment]) -> bool:
+        """Whether GitHub accepts these comments, asked with a pending review that nobody
+        sees or is notified of, deleted at once. Used to find what a 422 refused."""
+        payload = {"commit_id": head_sha, "comments": [c.as_payload() for c in comments]}
+        try:
+            _, data = self._gh.requester.requestJsonAndCheck(
+                "POST", f"{self._pr_url}/reviews", input=payload
+            )
+        except GithubException as error:
+            if error.status == 422:
+                return False
+            raise translate(error, "check the comments with a pending review") from None
+        self._call(
+            "delete the pending review",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "DELETE", f"{self._pr_url}/reviews/{data['id']}"
+            ),
+        )
+        return True
 
     def upsert_comment(self, *, body: str, existing_id: int | None, marker: str) -> str:
         """Edit our summary comment in place, or create it; return its URL."""
@@ -213,14 +248,15 @@ class GitHubAdapter:
                     return comment.html_url
             return None
 
-        data = self._write(
+        return self._write(
             "post the summary comment",
-            lambda: self._gh.requester.requestJsonAndCheck(
-                "POST", f"{self._issue_url}/comments", input={"body": body}
-            )[1],
+            lambda: str(
+                self._gh.requester.requestJsonAndCheck(
+                    "POST", f"{self._issue_url}/comments", input={"body": body}
+                )[1]["html_url"]
+            ),
             landed=landed,
         )
-        return str(data["html_url"]) if isinstance(data, dict) else str(data)
 
     def _write_patch(self, comment_id: int, body: str) -> str:
         _, data = self._gh.requester.requestJsonAndCheck(
@@ -232,17 +268,15 @@ class GitHubAdapter:
         try:
             return fn()
         except GithubException as error:
-            raise _translate(error, action) from None
+            raise translate(error, action) from None
 
-    def _write(
-        self, action: str, fn: Callable[[], Any], *, landed: Callable[[], str | None]
-    ) -> Any:
+    def _write(self, action: str, fn: Callable[[], W], *, landed: Callable[[], W | None]) -> W:
         """One write, resent only when we know it did not land."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 return fn()
             except GithubException as error:
-                wait = _rate_limit_wait(error)
+                wait = rate_limit_wait(error)
                 if wait is not None and attempt < WRITE_ATTEMPTS:
                     # A rate-limited write was refused, not applied: safe to resend.
                     log.warning(
@@ -251,56 +285,11 @@ class GitHubAdapter:
                     time.sleep(wait)
                     continue
                 if error.status >= 500 and attempt < WRITE_ATTEMPTS:
-                    url = self._call(f"check whether the attempt to {action} landed", landed)
-                    if url is not None:
-                        return url
+                    found = self._call(f"check whether the attempt to {action} landed", landed)
+                    if found is not None:
+                        return found
                     log.warning("GitHub answered %s to %s; resending.", error.status, action)
                     time.sleep(attempt)
                     continue
-                raise _translate(error, action) from None
+                raise translate(error, action) from None
         raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _rate_limit_wait(error: GithubException) -> float | None:
-    if error.status not in (403, 429):
-        return None
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-    retry_after = headers.get("retry-after")
-    if retry_after is not None and retry_after.isdigit():
-        return min(float(retry_after), MAX_RATE_LIMIT_WAIT_S)
-    message = str(error.data.get("message", "") if isinstance(error.data, dict) else "").lower()
-    if "rate limit" in message:
-        reset = headers.get("x-ratelimit-reset")
-        if reset is not None and reset.isdigit():
-            return min(max(float(reset) - time.time(), 1.0), MAX_RATE_LIMIT_WAIT_S)
-        return 60.0
-    return None
-
-
-def _message(error: GithubException) -> str:
-    data = error.data
-    if isinstance(data, dict):
-        return str(data.get("message", "")) or str(error.status)
-    return str(error.status)
-
-
-def _translate(error: GithubException, action: str) -> GitHubError | GitHubAuthError:
-    message = _message(error)
-    if error.status == 422:
-        details = error.data.get("errors") if isinstance(error.data, dict) else None
-        return GitHubUnprocessable(f"GitHub refused to {action} (422 {message}: {details}).")
-    if error.status == 401:
-        return GitHubAuthError(
-            f"GitHub rejected the token while trying to {action} (401 {message}).",
-            hint="Check the `github-token` input; the default `${{ github.token }}` works.",
-        )
-    if error.status in (403, 404) and "rate limit" not in message.lower():
-        return GitHubPermissionError(
-            f"GitHub refused to {action} ({error.status} {message}).",
-            hint="Give the workflow `permissions: { contents: read, pull-requests: write }`. "
-            "Pull requests from forks get a read-only token under `pull_request`.",
-        )
-    return GitHubError(
-        f"GitHub failed to {action} ({error.status} {message}).",
-        hint="This is usually temporary: re-run the job.",
-    )

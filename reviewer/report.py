@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reviewer.filters import SkippedFile
@@ -43,5 +44,6 @@ class RunReport:
     usage: Usage = field(default_factory=Usage)
     duration_s: float = 0.0
     review_url: str = ""
+    comment_urls: Mapping[str, str] = field(default_factory=dict)  # fingerprint → URL
     dry_run: bool = False
     cost_usd: float | None = None  # None when the model's price is unknown

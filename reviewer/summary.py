@@ -53,8 +53,8 @@ def _where(finding: AnchoredFinding) -> str:
 def _findings_table(report: RunReport) -> list[str]:
     rows: list[str] = []
     for finding in report.plan.new_inline:
-        link = f"[comment]({report.review_url})" if report.review_url else "new"
-        rows.append(_row(finding, link))
+        url = report.comment_urls.get(finding.fingerprint) or report.review_url
+        rows.append(_row(finding, f"[comment]({url})" if url else "new"))
     for finding, url in report.plan.already_posted:
         rows.append(_row(finding, f"[comment]({url})"))
     if not rows:
@@ -99,6 +99,14 @@ def _not_reviewed(report: RunReport) -> list[str]:
     return ["### Not reviewed", *lines] if lines else []
 
 
+def _reviewed_files(report: RunReport) -> list[str]:
+    if not report.reviewed_files:
+        return []
+    files = "\n".join(f"- `{_cell(path)}`" for path in report.reviewed_files)
+    count = len(report.reviewed_files)
+    return [f"<details><summary>Files reviewed ({count})</summary>\n\n{files}\n\n</details>"]
+
+
 def _footer(report: RunReport) -> str:
     usage = report.usage
     files = f"{len(report.reviewed_files)} file(s) reviewed"
@@ -113,7 +121,12 @@ def _footer(report: RunReport) -> str:
 def render_summary(report: RunReport, *, with_marker: bool = True) -> str:
     """The summary markdown, kept under GitHub's size limit by cutting the longest parts."""
     head = [TITLE, _status(report), _counts(report.plan.all_findings)]
-    sections = [_findings_table(report), _summary_only(report), _not_reviewed(report)]
+    sections = [
+        _findings_table(report),
+        _summary_only(report),
+        _not_reviewed(report),
+        _reviewed_files(report),
+    ]
     tail = [_footer(report)]
     if with_marker:
         tail.append(summary_marker(report.head_sha))

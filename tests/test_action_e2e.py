@@ -158,3 +158,31 @@ def test_bad_token_and_missing_key_exit_2_with_a_fix(
     no_key = run_action(tmp_path, pr, fake_model, inputs={"api-key": "", "base-url": ""})
     assert no_key.returncode == 2
     assert "::error::No API key" in no_key.stdout
+
+
+def test_a_422_on_one_comment_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    pr.refused_lines = {("src/app.py", line_of("eval("))}
+    result = run_action(tmp_path, pr, fake_model)
+    assert result.returncode == 1, result.stderr
+    (review,) = [r for r in pr.reviews if r["state"] != "PENDING"]
+    assert [r for r in pr.reviews if r["state"] == "PENDING"] == []  # probes cleaned up
+    assert [(c["path"], c["line"]) for c in pr.review_comments] == [
+        ("src/app.py", line_of("PASSWORD"))
+    ]
+    (summary,) = pr.issue_comments
+    assert "eval() of caller input" in summary["body"]
+    assert "GitHub refused the inline comment (422)" in summary["body"]
+    assert result.outputs["findings"] == "2"
+    assert pr.validation_errors == []
+
+
+def test_summary_links_each_inline_comment(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    run_action(tmp_path, pr, fake_model)
+    (summary,) = pr.issue_comments
+    for comment in pr.review_comments:
+        assert f"[comment]({comment['html_url']})" in summary["body"]
+    assert "<details><summary>Files reviewed (1)</summary>" in summary["body"]

@@ -276,6 +276,8 @@ class FakeGitHub(GitHubState):
             ("GET", pull + "/comments", self._list_review_comments),
             ("GET", pull + "/reviews", self._list_reviews),
             ("POST", pull + "/reviews", self._create_review),
+            ("DELETE", pull + r"/reviews/(?P<review_id>\d+)", self._delete_pending_review),
+            ("GET", pull + r"/reviews/(?P<review_id>\d+)/comments", self._list_comments_of_review),
             ("GET", issue + "/comments", self._list_issue_comments),
             ("POST", issue + "/comments", self._create_issue_comment),
             ("GET", comment, self._get_issue_comment),
@@ -343,6 +345,8 @@ class FakeGitHub(GitHubState):
             anchor = resolve_anchor(pull.files, comment)
             if isinstance(anchor, str):
                 return unprocessable(anchor)
+            if (comment.get("path"), comment.get("line")) in self.refused_lines:
+                return unprocessable("Line could not be resolved")
             anchors.append(anchor)
         review = payloads.review_json(self, pull, body, call.token)
         self._reviews.append(review)
@@ -351,6 +355,31 @@ class FakeGitHub(GitHubState):
                 payloads.review_comment_json(self, review, comment, anchor)
             )
         return Reply(200, review)
+
+    def _delete_pending_review(self, call: Call) -> Reply:
+        review = self._find_review(call)
+        if review is None:
+            return not_found()
+        if review["state"] != "PENDING":
+            return unprocessable("Can not delete a non-pending pull request review")
+        self._reviews.remove(review)
+        self._review_comments[:] = [
+            c for c in self._review_comments if c["pull_request_review_id"] != review["id"]
+        ]
+        return Reply(200, review)
+
+    def _list_comments_of_review(self, call: Call) -> Reply:
+        review = self._find_review(call)
+        if review is None:
+            return not_found()
+        comments = [c for c in self._review_comments if c["pull_request_review_id"] == review["id"]]
+        return self._paginate(call, comments)
+
+    def _find_review(self, call: Call) -> dict[str, Any] | None:
+        if call.number not in self.pulls:
+            return None
+        wanted = int(call.params["review_id"])
+        return next((r for r in self.reviews_of(call.number) if r["id"] == wanted), None)
 
     def _review_rejection(
         self, pull: PullRequest, body: dict[str, Any], token: TokenInfo

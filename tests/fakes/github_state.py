@@ -154,6 +154,9 @@ class GitHubState:
         self.faults: list[Fault] = []
         self._reviews: list[dict[str, JSON]] = []
         self._review_comments: list[dict[str, JSON]] = []
+        # (path, line) pairs GitHub refuses with 422 although they are in the diff: the
+        # rare cases (e.g. a file GitHub can't render) a client cannot predict.
+        self.refused_lines: set[tuple[str, int]] = set()
         self._issue_comments: list[dict[str, JSON]] = []
         self._next_id = 1000
         self._clock = datetime(2024, 1, 1, tzinfo=UTC)
@@ -263,8 +266,14 @@ class GitHubState:
         return [r for r in self._reviews if r["pull_request_url"].endswith(f"/pulls/{number}")]
 
     def review_comments_of(self, number: int) -> list[dict[str, JSON]]:
+        """Submitted review comments: a pending review's comments are not listed."""
         suffix = f"/pulls/{number}"
-        return [c for c in self._review_comments if c["pull_request_url"].endswith(suffix)]
+        pending = {r["id"] for r in self._reviews if r["state"] == "PENDING"}
+        return [
+            c
+            for c in self._review_comments
+            if c["pull_request_url"].endswith(suffix) and c["pull_request_review_id"] not in pending
+        ]
 
     def issue_comments_of(self, number: int) -> list[dict[str, JSON]]:
         suffix = f"/issues/{number}"

@@ -1,0 +1,68 @@
+"""GitHub's failures, translated into the project's errors with a fix in each message."""
+
+from __future__ import annotations
+
+import time
+
+from github import GithubException
+
+from reviewer.errors import GitHubAuthError, GitHubError
+
+MAX_RATE_LIMIT_WAIT_S = 120.0
+
+
+class GitHubPermissionError(GitHubError):
+    """The token may read but not write (fork PRs, `permissions:` without pull-requests)."""
+
+
+class GitHubUnprocessable(GitHubError):
+    """GitHub refused the request's content (422), e.g. a comment on a line not in the diff."""
+
+
+class DiffTooLarge(GitHubError):
+    """GitHub refuses the diff media type for this PR (406: too many files or lines)."""
+
+
+def rate_limit_wait(error: GithubException) -> float | None:
+    if error.status not in (403, 429):
+        return None
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    retry_after = headers.get("retry-after")
+    if retry_after is not None and retry_after.isdigit():
+        return min(float(retry_after), MAX_RATE_LIMIT_WAIT_S)
+    message = str(error.data.get("message", "") if isinstance(error.data, dict) else "").lower()
+    if "rate limit" in message:
+        reset = headers.get("x-ratelimit-reset")
+        if reset is not None and reset.isdigit():
+            return min(max(float(reset) - time.time(), 1.0), MAX_RATE_LIMIT_WAIT_S)
+        return 60.0
+    return None
+
+
+def error_message(error: GithubException) -> str:
+    data = error.data
+    if isinstance(data, dict):
+        return str(data.get("message", "")) or str(error.status)
+    return str(error.status)
+
+
+def translate(error: GithubException, action: str) -> GitHubError | GitHubAuthError:
+    message = error_message(error)
+    if error.status == 422:
+        details = error.data.get("errors") if isinstance(error.data, dict) else None
+        return GitHubUnprocessable(f"GitHub refused to {action} (422 {message}: {details}).")
+    if error.status == 401:
+        return GitHubAuthError(
+            f"GitHub rejected the token while trying to {action} (401 {message}).",
+            hint="Check the `github-token` input; the default `${{ github.token }}` works.",
+        )
+    if error.status in (403, 404) and "rate limit" not in message.lower():
+        return GitHubPermissionError(
+            f"GitHub refused to {action} ({error.status} {message}).",
+            hint="Give the workflow `permissions: { contents: read, pull-requests: write }`. "
+            "Pull requests from forks get a read-only token under `pull_request`.",
+        )
+    return GitHubError(
+        f"GitHub failed to {action} ({error.status} {message}).",
+        hint="This is usually temporary: re-run the job.",
+    )
