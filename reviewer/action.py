@@ -12,7 +12,15 @@ from reviewer.components import chunk_reviewer, merge_rules, review_options
 from reviewer.diff_source import fetch_pull_diff
 from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError, GitHubError
-from reviewer.event import PullRequestRef, Skip, load_event, pull_request_from_event
+from reviewer.event import (
+    WRITE_PERMISSIONS,
+    PullRequestNumber,
+    PullRequestRef,
+    Skip,
+    load_event,
+    pull_request_ref,
+    target_from_event,
+)
 from reviewer.fingerprint import is_summary, is_trusted, posted_fingerprints, summary_marker
 from reviewer.github_adapter import GitHubAdapter, make_github
 from reviewer.github_errors import GitHubPermissionError
@@ -63,18 +71,24 @@ def run_action(env: Mapping[str, str]) -> int:
     started = time.monotonic()
     runner = RunnerEnv.from_env(env)
     settings = settings_from_inputs(env)
-    target = pull_request_from_event(runner.event_name, load_event(runner.event_path))
-    if isinstance(target, Skip):
-        annotation("notice", target.reason)
-        write_outputs(runner.output_path, {"findings": "0", "critical": "0", "verdict": "skip"})
-        return 0
+    found = target_from_event(
+        runner.event_name,
+        load_event(runner.event_path),
+        pr_number_input=settings.pr_number,
+        review_drafts=settings.review_drafts,
+    )
+    if isinstance(found, Skip):
+        return _skip(runner, found)
     if not settings.github_token:
         raise ConfigError(
             "No GitHub token.", hint="Set `github-token` (the default `${{ github.token }}` works)."
         )
     github = GitHubAdapter(
-        make_github(settings.github_token, runner.api_url), runner.repository, target.number
+        make_github(settings.github_token, runner.api_url), runner.repository, found.number
     )
+    target = _resolve(github, found)
+    if isinstance(target, Skip):
+        return _skip(runner, target)
     rules = _rules(settings, github, target)
     # Read from the base commit, like the rules: a PR cannot mark its own files generated.
     gitattributes = github.read_file(".gitattributes", target.base_sha) or ""
@@ -94,6 +108,31 @@ def run_action(env: Mapping[str, str]) -> int:
     report, summary_url = _publish(settings, github, target, outcome, started)
     _finish(runner, report, summary_url)
     return report.verdict.exit_code
+
+
+def _skip(runner: RunnerEnv, skip: Skip) -> int:
+    annotation("notice", skip.reason)
+    write_outputs(runner.output_path, {"findings": "0", "critical": "0", "verdict": "skip"})
+    return 0
+
+
+def _resolve(
+    github: GitHubAdapter, found: PullRequestRef | PullRequestNumber
+) -> PullRequestRef | Skip:
+    """A PR named only by number: check who asked, then read its commits from the API."""
+    if isinstance(found, PullRequestRef):
+        return found
+    if found.requested_by is not None:
+        permission = github.permission_of(found.requested_by)
+        if permission not in WRITE_PERMISSIONS:
+            return Skip(
+                f"`/review` from @{found.requested_by} ignored: only users with write access "
+                f"may request a review (they have {permission!r})."
+            )
+    pull = github.pull_request_json()
+    if pull.get("state") == "closed":
+        return Skip(f"Pull request #{found.number} is closed; nothing to review.")
+    return pull_request_ref(pull, "requested")
 
 
 def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) -> str:

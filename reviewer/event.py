@@ -12,6 +12,8 @@ from reviewer.errors import ConfigError
 
 PR_EVENTS = ("pull_request", "pull_request_target")
 REVIEWED_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
+REVIEW_COMMAND = "/review"
+WRITE_PERMISSIONS = ("admin", "maintain", "write")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,15 @@ class PullRequestRef:
     @property
     def is_fork(self) -> bool:
         return self.head_repo != self.base_repo
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestNumber:
+    """A PR named by number only (`/review` comment, manual dispatch): the rest comes from
+    the API. `requested_by` must have write access when set."""
+
+    number: int
+    requested_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +65,49 @@ def load_event(path: str | None) -> dict[str, Any]:
     return data
 
 
-def pull_request_from_event(event_name: str, payload: Mapping[str, Any]) -> PullRequestRef | Skip:
+Target = PullRequestRef | PullRequestNumber | Skip
+
+
+def target_from_event(
+    event_name: str,
+    payload: Mapping[str, Any],
+    *,
+    pr_number_input: str = "",
+    review_drafts: bool = False,
+) -> Target:
+    """What this run reviews, from the event; other events are skipped with a reason."""
+    if event_name in PR_EVENTS:
+        return pull_request_from_event(event_name, payload, review_drafts=review_drafts)
+    if event_name == "issue_comment":
+        return _review_command(payload)
+    if event_name == "workflow_dispatch":
+        inputs = payload.get("inputs") or {}
+        raw = pr_number_input or str(inputs.get("pr-number") or inputs.get("pr_number") or "")
+        if not raw.strip().isdigit():
+            raise ConfigError(
+                "workflow_dispatch needs the number of the pull request to review.",
+                hint="Add a `pr-number` input to the workflow and pass it: "
+                "`pr-number: ${{ inputs.pr-number }}`.",
+            )
+        return PullRequestNumber(int(raw))
+    return Skip(f"Event {event_name!r} is not one reviewer handles; nothing to review.")
+
+
+def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:
+    issue = payload.get("issue") or {}
+    comment = payload.get("comment") or {}
+    body = str(comment.get("body") or "").strip()
+    if payload.get("action") != "created" or not body.startswith(REVIEW_COMMAND):
+        return Skip("The comment is not a `/review` command.")
+    if not issue.get("pull_request"):
+        return Skip("`/review` was written on an issue, not a pull request.")
+    login = str((comment.get("user") or {}).get("login") or "")
+    return PullRequestNumber(int(issue["number"]), requested_by=login)
+
+
+def pull_request_from_event(
+    event_name: str, payload: Mapping[str, Any], *, review_drafts: bool = False
+) -> PullRequestRef | Skip:
     if event_name not in PR_EVENTS:
         return Skip(f"Event {event_name!r} is not a pull request event; nothing to review.")
     action = str(payload.get("action", ""))
@@ -63,6 +116,17 @@ def pull_request_from_event(event_name: str, payload: Mapping[str, Any]) -> Pull
     pr = payload.get("pull_request")
     if not isinstance(pr, Mapping):
         raise ConfigError("The pull_request event payload has no `pull_request` object.")
+    ref = pull_request_ref(pr, action)
+    if ref.draft and not review_drafts:
+        return Skip(
+            f"Pull request #{ref.number} is a draft; it will be reviewed when ready "
+            "(or set `review-drafts: true`)."
+        )
+    return ref
+
+
+def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
+    """From a pull request object, as in events and in `GET /pulls/{number}`."""
     try:
         ref = PullRequestRef(
             number=int(pr["number"]),
@@ -75,7 +139,5 @@ def pull_request_from_event(event_name: str, payload: Mapping[str, Any]) -> Pull
             action=action,
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ConfigError(f"The pull_request event payload lacks a field: {error}.") from None
-    if ref.draft:
-        return Skip(f"Pull request #{ref.number} is a draft; it will be reviewed when ready.")
+        raise ConfigError(f"The pull request data lacks a field: {error}.") from None
     return ref

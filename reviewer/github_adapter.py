@@ -148,6 +148,23 @@ class GitHubAdapter:
             return diff
         raise GitHubError("GitHub answered the diff request with JSON instead of a diff.")
 
+    def pull_request_json(self) -> dict[str, Any]:
+        _, data = self._call(
+            "read the pull request",
+            lambda: self._gh.requester.requestJsonAndCheck("GET", self._pr_url),
+        )
+        return dict(data)
+
+    def permission_of(self, login: str) -> str:
+        """The user's permission on the repository: admin, maintain, write, triage, read, none."""
+        _, data = self._call(
+            f"read {login}'s permission",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "GET", f"{self._repo_url}/collaborators/{login}/permission"
+            ),
+        )
+        return str(data.get("role_name") or data.get("permission") or "none")
+
     def changed_files(self) -> list[ChangedFile]:
         """The PR's files with their patches (paginated; GitHub lists at most 3,000)."""
         return self._call(

@@ -37,6 +37,8 @@ INPUT_NAMES = (
     "model-options",
     "pricing",
     "time-limit",
+    "pr-number",
+    "review-drafts",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -83,6 +85,8 @@ class Settings:
     model_options: Mapping[str, Any] = field(default_factory=dict)
     pricing: Pricing | None = None
     time_limit_s: float = DEFAULT_TIME_LIMIT_MIN * 60
+    pr_number: str = ""
+    review_drafts: bool = False
 
 
 def read_input(env: Mapping[str, str], name: str) -> str:
@@ -142,6 +146,8 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         pricing=_pricing(get("pricing")),
         time_limit_s=60.0
         * _int(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN, minimum=1, maximum=360),
+        pr_number=get("pr-number"),
+        review_drafts=_bool(get("review-drafts"), "review-drafts"),
     )
 
 

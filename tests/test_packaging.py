@@ -38,6 +38,8 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "model-options": "",
     "pricing": "",
     "time-limit": "20",
+    "pr-number": "",
+    "review-drafts": "false",
 }
 EXPECTED_OUTPUTS = {
     "findings",
