@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewer.actions_io import annotation, append_step_summary, write_outputs
 from reviewer.components import chunk_reviewer, merge_rules, review_options
-from reviewer.diff_source import fetch_pull_diff
+from reviewer.diff import CommentableIndex, parse_diff
 from reviewer.engine import ReviewOutcome, review_diff
-from reviewer.errors import ConfigError, GitHubError
+from reviewer.errors import ConfigError
 from reviewer.event import (
     WRITE_PERMISSIONS,
     PullRequestNumber,
@@ -21,16 +21,18 @@ from reviewer.event import (
     pull_request_ref,
     target_from_event,
 )
-from reviewer.fingerprint import is_summary, is_trusted, posted_fingerprints, summary_marker
+from reviewer.fingerprint import posted_fingerprints
 from reviewer.github_adapter import GitHubAdapter, make_github
-from reviewer.github_errors import GitHubPermissionError
-from reviewer.plan import plan_publication
+from reviewer.plan import plan_publication, with_carried
 from reviewer.policy import Verdict, decide_verdict
 from reviewer.pricing import price_for
 from reviewer.publish import Published, publish_inline
 from reviewer.report import RunReport, Usage
+from reviewer.scope import review_scope
 from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
+from reviewer.state import OpenFinding, carry_forward, open_finding, read_previous
 from reviewer.summary import render_summary
+from reviewer.summary_comment import find_summary, upsert_summary
 from reviewer.tokens import make_token_counter
 
 log = logging.getLogger(__name__)
@@ -89,23 +91,47 @@ def run_action(env: Mapping[str, str]) -> int:
     target = _resolve(github, found)
     if isinstance(target, Skip):
         return _skip(runner, target)
+    identity = github.identity()
+    summary = find_summary(github, identity)
+    previous = read_previous(summary.body) if summary else None
     rules = _rules(settings, github, target)
     # Read from the base commit, like the rules: a PR cannot mark its own files generated.
     gitattributes = github.read_file(".gitattributes", target.base_sha) or ""
-    options = review_options(settings, rules=rules, gitattributes=gitattributes)
-    diff = fetch_pull_diff(
-        github, base_sha=target.base_sha, head_sha=target.head_sha, workspace=runner.workspace
+    scope = review_scope(
+        github,
+        base_sha=target.base_sha,
+        head_sha=target.head_sha,
+        workspace=runner.workspace,
+        previous=previous,
+        incremental=target.action == "synchronize",
     )
     count_tokens, _ = make_token_counter(settings.model)
     outcome = review_diff(
-        diff.text,
-        options,
+        scope.review_text,
+        review_options(settings, rules=rules, gitattributes=gitattributes),
         chunk_reviewer(settings, rules=rules),
         count_tokens,
-        unavailable=diff.unavailable,
+        unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
     )
-    report, summary_url = _publish(settings, github, target, outcome, started)
+    carried: list[OpenFinding] = []
+    if previous is not None and scope.since is not None:
+        current = {f.fingerprint for f in outcome.findings}
+        carried = carry_forward(previous, current=current, touched=scope.touched)
+    pr_index = (
+        outcome.index
+        if scope.review_text is scope.pr_text
+        else CommentableIndex.build(parse_diff(scope.pr_text))
+    )
+    posted = posted_fingerprints(github.review_comments(), author=identity)
+    plan = plan_publication(
+        outcome.findings, posted=posted, index=pr_index, max_comments=settings.max_comments
+    )
+    published = Published(plan)
+    if not settings.dry_run:
+        published = publish_inline(github, head_sha=target.head_sha, plan=plan)
+    report = _report(settings, target, outcome, published, carried, scope.since, started)
+    summary_url = "" if settings.dry_run else upsert_summary(github, report, summary)
     _finish(runner, report, summary_url)
     return report.verdict.exit_code
 
@@ -143,24 +169,20 @@ def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) ->
     return merge_rules(settings.rules, text)
 
 
-def _publish(
+def _report(
     settings: Settings,
-    github: GitHubAdapter,
     target: PullRequestRef,
     outcome: ReviewOutcome,
+    published: Published,
+    carried: Sequence[OpenFinding],
+    since: str | None,
     started: float,
-) -> tuple[RunReport, str]:
-    identity = github.identity()
-    posted = posted_fingerprints(github.review_comments(), author=identity)
-    plan = plan_publication(
-        outcome.findings, posted=posted, index=outcome.index, max_comments=settings.max_comments
-    )
-    published = Published(plan)
-    if not settings.dry_run:
-        published = publish_inline(github, head_sha=target.head_sha, plan=plan)
-    plan = published.plan
+) -> RunReport:
+    plan = with_carried(published.plan, carried)
+    urls = dict(published.comment_urls)
+    urls.update(dict(plan.already_posted_urls()))
     verdict = decide_verdict(plan.all_findings, settings.fail_on, incomplete=bool(outcome.failures))
-    report = RunReport(
+    return RunReport(
         head_sha=target.head_sha,
         model=settings.model,
         plan=plan,
@@ -174,31 +196,16 @@ def _publish(
         comment_urls=published.comment_urls,
         dry_run=settings.dry_run,
         cost_usd=_cost(settings, outcome.usage),
+        since=since,
+        open_findings=tuple(
+            open_finding(f, urls.get(f.fingerprint, "")) for f in plan.all_findings
+        ),
     )
-    summary_url = "" if settings.dry_run else _upsert_summary(github, report, identity)
-    return report, summary_url
 
 
 def _cost(settings: Settings, usage: Usage) -> float | None:
     pricing = price_for(settings.model, settings.pricing)
     return pricing.cost(usage) if pricing is not None else None
-
-
-def _upsert_summary(github: GitHubAdapter, report: RunReport, identity: str | None) -> str:
-    body = render_summary(report)
-    marker = summary_marker(report.head_sha)
-    try:
-        existing = [
-            c for c in github.issue_comments() if is_trusted(c, identity) and is_summary(c.body)
-        ]
-        return github.upsert_comment(
-            body=body, existing_id=existing[0].id if existing else None, marker=marker
-        )
-    except GitHubPermissionError as error:
-        annotation("warning", f"{error.message} The summary is in the job's step summary.")
-    except GitHubError as error:
-        annotation("warning", f"Could not update the summary comment: {error}")
-    return ""
 
 
 def _finish(runner: RunnerEnv, report: RunReport, summary_url: str) -> None:

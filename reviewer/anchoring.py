@@ -38,6 +38,8 @@ class AnchoredFinding:
     # The diff text of the anchored lines (start..line); for a finding that is not
     # inline, the model's quote. Fingerprints and suggestions are built on it.
     code_lines: tuple[str, ...] = ()
+    # Set for a finding remembered from an earlier review, whose code is not at hand.
+    remembered_fingerprint: str | None = None
 
     @property
     def is_inline(self) -> bool:
@@ -45,6 +47,8 @@ class AnchoredFinding:
 
     @property
     def fingerprint(self) -> str:
+        if self.remembered_fingerprint is not None:
+            return self.remembered_fingerprint
         # The anchored line itself (the range's end) identifies the code; a range's start
         # varies more between answers than its end.
         code = self.code_lines[-1] if self.code_lines else self.finding.title

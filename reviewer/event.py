@@ -90,7 +90,9 @@ def target_from_event(
                 "`pr-number: ${{ inputs.pr-number }}`.",
             )
         return PullRequestNumber(int(raw))
-    return Skip(f"Event {event_name!r} is not one reviewer handles; nothing to review.")
+    return Skip(
+        f"Event {event_name!r} is not a pull request event or a `/review` command; nothing to do."
+    )
 
 
 def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:

@@ -165,6 +165,31 @@ class GitHubAdapter:
         )
         return str(data.get("role_name") or data.get("permission") or "none")
 
+    def compare(self, base: str, head: str) -> str:
+        """How `head` relates to `base`: ahead, behind, identical, diverged (or "missing"
+        when GitHub no longer has `base`, e.g. after a force-push and garbage collection)."""
+        try:
+            _, data = self._gh.requester.requestJsonAndCheck(
+                "GET", f"{self._repo_url}/compare/{base}...{head}", parameters={"per_page": 1}
+            )
+        except GithubException as error:
+            if error.status == 404:
+                return "missing"
+            raise translate(error, "compare the new commits") from None
+        return str(data.get("status", "diverged"))
+
+    def compare_diff(self, base: str, head: str) -> str:
+        _, data = self._call(
+            "read the new commits' diff",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "GET",
+                f"{self._repo_url}/compare/{base}...{head}",
+                headers={"Accept": DIFF_MEDIA_TYPE},
+            ),
+        )
+        diff = data.get("data") if isinstance(data, dict) else None
+        return diff if isinstance(diff, str) else ""
+
     def changed_files(self) -> list[ChangedFile]:
         """The PR's files with their patches (paginated; GitHub lists at most 3,000)."""
         return self._call(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from reviewer.anchoring import AnchoredFinding, Placement
 from reviewer.diff import CommentableIndex
+from reviewer.state import OpenFinding, as_anchored
 
 
 def dedupe(findings: Iterable[AnchoredFinding]) -> list[AnchoredFinding]:
@@ -37,6 +38,9 @@ class PublishPlan:
     new_inline: tuple[AnchoredFinding, ...]
     already_posted: tuple[tuple[AnchoredFinding, str], ...]  # with the existing comment's URL
     summary_only: tuple[SummaryEntry, ...]
+
+    def already_posted_urls(self) -> list[tuple[str, str]]:
+        return [(finding.fingerprint, url) for finding, url in self.already_posted]
 
     @property
     def all_findings(self) -> list[AnchoredFinding]:
@@ -76,3 +80,20 @@ def plan_publication(
         else:
             new.append(finding)
     return PublishPlan(tuple(new), tuple(already), tuple(summary))
+
+
+def with_carried(plan: PublishPlan, carried: Sequence[OpenFinding]) -> PublishPlan:
+    """Add findings of earlier reviews that are still open (incremental reviews)."""
+    posted: list[tuple[AnchoredFinding, str]] = []
+    listed: list[SummaryEntry] = []
+    for remembered in carried:
+        finding = as_anchored(remembered)
+        if finding is None:
+            continue
+        if remembered.url:
+            posted.append((finding, remembered.url))
+        else:
+            listed.append(SummaryEntry(finding, "still open from an earlier review"))
+    return PublishPlan(
+        plan.new_inline, plan.already_posted + tuple(posted), plan.summary_only + tuple(listed)
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from reviewer.filters import SkippedFile
 from reviewer.plan import PublishPlan
 from reviewer.policy import Verdict
+from reviewer.state import OpenFinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +48,5 @@ class RunReport:
     comment_urls: Mapping[str, str] = field(default_factory=dict)  # fingerprint → URL
     dry_run: bool = False
     cost_usd: float | None = None  # None when the model's price is unknown
+    since: str | None = None  # incremental review: the head reviewed before
+    open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run

@@ -9,6 +9,7 @@ from reviewer.fingerprint import summary_marker
 from reviewer.render import BADGES, finding_body, one_line, sanitize
 from reviewer.report import RunReport
 from reviewer.severity import Severity
+from reviewer.state import state_block
 
 # GitHub rejects comment bodies over 65,536 characters; keep room for the marker.
 MAX_BODY = 65_000
@@ -29,6 +30,15 @@ def _status(report: RunReport) -> str:
     if report.plan.all_findings:
         return "✅ **No blocking findings.** Worth a look before merging."
     return "✅ **No findings.** Looks good to merge."
+
+
+def _scope(report: RunReport) -> str:
+    if report.since is None:
+        return ""
+    return (
+        f"\n\nIncremental review of the commits since {report.since[:12]}; open findings "
+        "from earlier reviews are carried forward."
+    )
 
 
 def _counts(findings: list[AnchoredFinding]) -> str:
@@ -120,7 +130,7 @@ def _footer(report: RunReport) -> str:
 
 def render_summary(report: RunReport, *, with_marker: bool = True) -> str:
     """The summary markdown, kept under GitHub's size limit by cutting the longest parts."""
-    head = [TITLE, _status(report), _counts(report.plan.all_findings)]
+    head = [TITLE, _status(report) + _scope(report), _counts(report.plan.all_findings)]
     sections = [
         _findings_table(report),
         _summary_only(report),
@@ -129,6 +139,7 @@ def render_summary(report: RunReport, *, with_marker: bool = True) -> str:
     ]
     tail = [_footer(report)]
     if with_marker:
+        tail.append(state_block(report.open_findings))
         tail.append(summary_marker(report.head_sha))
     body = _join(head, sections, tail)
     while len(body) > MAX_BODY:

@@ -283,6 +283,7 @@ class FakeGitHub(GitHubState):
             ("GET", comment, self._get_issue_comment),
             ("PATCH", comment, self._update_issue_comment),
             ("GET", r"/contents/(?P<path>.+)", self._get_contents),
+            ("GET", r"/compare/(?P<base>[^./]+)\.\.\.(?P<head>[^./]+)", self._compare),
             ("GET", r"/collaborators/(?P<username>[^/]+)/permission", self._get_permission),
         ]
         repo = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
@@ -449,6 +450,15 @@ class FakeGitHub(GitHubState):
         if call.token.user_type == "Bot":
             return error(403, "Resource not accessible by integration", status="403")
         return Reply(200, payloads.authenticated_user_json(call.token.login))
+
+    def _compare(self, call: Call) -> Reply:
+        found = self.comparisons.get((call.params["base"], call.params["head"]))
+        if found is None:
+            return not_found()
+        status, diff = found
+        if call.request.headers.get("Accept", "") in DIFF_MEDIA_TYPES:
+            return Reply(200, text=diff)
+        return Reply(200, {"status": status, "ahead_by": 1, "behind_by": 0, "files": []})
 
     def _get_permission(self, call: Call) -> Reply:
         login = call.params["username"]

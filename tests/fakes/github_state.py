@@ -157,6 +157,8 @@ class GitHubState:
         # (path, line) pairs GitHub refuses with 422 although they are in the diff: the
         # rare cases (e.g. a file GitHub can't render) a client cannot predict.
         self.refused_lines: set[tuple[str, int]] = set()
+        # compare results: (base, head) -> (status, diff of base...head)
+        self.comparisons: dict[tuple[str, str], tuple[str, str]] = {}
         self._issue_comments: list[dict[str, JSON]] = []
         self._next_id = 1000
         self._clock = datetime(2024, 1, 1, tzinfo=UTC)
@@ -207,6 +209,10 @@ class GitHubState:
     ) -> None:
         """Accept ``token``, acting as ``login``; ``can_write=False`` makes writes 403."""
         self.tokens[token] = TokenInfo(token, login, user_type, can_write)
+
+    def set_compare(self, base: str, head: str, *, status: str, diff: str = "") -> None:
+        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…) and diff."""
+        self.comparisons[(base, head)] = (status, diff)
 
     def set_file(self, ref: str, path: str, text: str) -> None:
         """Serve ``text`` for ``GET /contents/{path}?ref={ref}`` (no ref means ``main``)."""
