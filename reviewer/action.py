@@ -11,7 +11,7 @@ from reviewer.actions_io import annotation, append_step_summary, write_outputs
 from reviewer.components import chunk_reviewer, merge_rules, review_options
 from reviewer.diff import CommentableIndex, parse_diff
 from reviewer.engine import ReviewOutcome, review_diff
-from reviewer.errors import ConfigError
+from reviewer.errors import ConfigError, GitHubError
 from reviewer.event import (
     WRITE_PERMISSIONS,
     PullRequestNumber,
@@ -33,6 +33,7 @@ from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
 from reviewer.state import OpenFinding, carry_forward, open_finding, read_previous
 from reviewer.summary import render_summary
 from reviewer.summary_comment import find_summary, upsert_summary
+from reviewer.threads import addressed, close_addressed, review_threads
 from reviewer.tokens import make_token_counter
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ def run_action(env: Mapping[str, str]) -> int:
     if previous is not None and scope.since is not None:
         current = {f.fingerprint for f in outcome.findings}
         carried = carry_forward(previous, current=current, touched=scope.touched)
+    if not settings.dry_run:
+        closed = _close_fixed(github, outcome, identity)
+        carried = [c for c in carried if c.fingerprint not in closed]
     pr_index = (
         outcome.index
         if scope.review_text is scope.pr_text
@@ -134,6 +138,20 @@ def run_action(env: Mapping[str, str]) -> int:
     summary_url = "" if settings.dry_run else upsert_summary(github, report, summary)
     _finish(runner, report, summary_url)
     return report.verdict.exit_code
+
+
+def _close_fixed(github: GitHubAdapter, outcome: ReviewOutcome, identity: str | None) -> set[str]:
+    """Resolve the threads of findings that look fixed; a failure here only warns."""
+    try:
+        found = addressed(
+            review_threads(github),
+            current={f.fingerprint for f in outcome.findings},
+            identity=identity,
+        )
+        return close_addressed(github, found)
+    except GitHubError as error:
+        annotation("warning", f"Could not close the threads of fixed findings: {error}")
+        return set()
 
 
 def _skip(runner: RunnerEnv, skip: Skip) -> int:

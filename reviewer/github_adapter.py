@@ -22,6 +22,7 @@ from reviewer.fingerprint import PostedComment
 from reviewer.github_errors import (
     MAX_RATE_LIMIT_WAIT_S,
     DiffTooLarge,
+    GitHubPermissionError,
     error_message,
     rate_limit_wait,
     translate,
@@ -112,6 +113,8 @@ class GitHubAdapter:
 
     def __init__(self, github: Github, repository: str, number: int) -> None:
         self._gh = github
+        self._repository = repository
+        self._number = number
         self._repo_url = f"{github.requester.base_url}/repos/{repository}"
         self._pr_url = f"{self._repo_url}/pulls/{number}"
         self._issue_url = f"{self._repo_url}/issues/{number}"
@@ -164,6 +167,33 @@ class GitHubAdapter:
             ),
         )
         return str(data.get("role_name") or data.get("permission") or "none")
+
+    def graphql(self, action: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A GraphQL request (GITHUB_GRAPHQL_URL's endpoint, derived from the API URL)."""
+        try:
+            _, data = self._gh.requester.graphql_query(query, variables)
+        except GithubException as error:
+            errors = error.data.get("errors") if isinstance(error.data, dict) else None
+            if errors and any(e.get("type") == "FORBIDDEN" for e in errors):
+                raise GitHubPermissionError(f"GitHub refused to {action}: {errors}") from None
+            raise translate(error, action) from None
+        return dict(data.get("data") or {})
+
+    def reply_to(self, comment_id: int, body: str) -> None:
+        self._call(
+            "reply to a review comment",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "POST", f"{self._pr_url}/comments/{comment_id}/replies", input={"body": body}
+            ),
+        )
+
+    @property
+    def repository(self) -> str:
+        return self._repository
+
+    @property
+    def number(self) -> int:
+        return self._number
 
     def compare(self, base: str, head: str) -> str:
         """How `head` relates to `base`: ahead, behind, identical, diverged (or "missing"

@@ -24,6 +24,7 @@ from werkzeug import Request, Response
 
 from . import github_payloads as payloads
 from .github_diff import Anchor, resolve_anchor
+from .github_graphql import handle_graphql
 from .github_state import (
     DOCS_URL,
     JSON,
@@ -35,6 +36,7 @@ from .github_state import (
     RecordedRequest,
     TokenInfo,
     localize,
+    user_json,
 )
 from .openapi import GHES_SUBSET, GITHUB_SUBSET, OpenAPIValidator
 
@@ -166,6 +168,8 @@ class FakeGitHub(GitHubState):
         path, prefix = request.path, ""
         if path == GHES_PREFIX or path.startswith(GHES_PREFIX + "/"):
             path, prefix = path[len(GHES_PREFIX) :] or "/", GHES_PREFIX
+        elif path == "/api/graphql":  # GHES serves GraphQL beside /api/v3
+            path, prefix = "/graphql", "/api"
         raw = request.get_data(as_text=True)
         try:
             body, body_ok = (json.loads(raw) if raw else None), True
@@ -194,7 +198,9 @@ class FakeGitHub(GitHubState):
         repo = f"{params.get('owner', self.owner)}/{params.get('repo', self.repo)}"
         if repo.lower() != self.full_name.lower():
             return not_found()
-        if recorded.method in WRITE_METHODS:
+        # GraphQL is one POST endpoint outside the REST description; its mutations check
+        # their own permissions (fakes.github_graphql).
+        if recorded.method in WRITE_METHODS and recorded.path != "/graphql":
             rejection = self._check_write(recorded, token)
             if rejection is not None:
                 return rejection
@@ -274,6 +280,7 @@ class FakeGitHub(GitHubState):
             ("GET", pull, self._get_pull),
             ("GET", pull + "/files", self._list_files),
             ("GET", pull + "/comments", self._list_review_comments),
+            ("POST", pull + r"/comments/(?P<comment_id>\d+)/replies", self._reply_to_comment),
             ("GET", pull + "/reviews", self._list_reviews),
             ("POST", pull + "/reviews", self._create_review),
             ("DELETE", pull + r"/reviews/(?P<review_id>\d+)", self._delete_pending_review),
@@ -288,7 +295,11 @@ class FakeGitHub(GitHubState):
         ]
         repo = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
         routes = [(method, re.compile(repo + rest), handler) for method, rest, handler in table]
-        return [*routes, ("GET", re.compile("/user"), self._get_authenticated_user)]
+        return [
+            *routes,
+            ("GET", re.compile("/user"), self._get_authenticated_user),
+            ("POST", re.compile("/graphql"), self._graphql),
+        ]
 
     def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
         for route_method, pattern, handler in self._routes:
@@ -450,6 +461,31 @@ class FakeGitHub(GitHubState):
         if call.token.user_type == "Bot":
             return error(403, "Resource not accessible by integration", status="403")
         return Reply(200, payloads.authenticated_user_json(call.token.login))
+
+    def _graphql(self, call: Call) -> Reply:
+        return Reply(200, handle_graphql(self, call.token, call.body or {}))
+
+    def _reply_to_comment(self, call: Call) -> Reply:
+        pull = self.pulls.get(call.number)
+        wanted = int(call.params["comment_id"])
+        top = next((c for c in self.review_comments_of(call.number) if c["id"] == wanted), None)
+        if pull is None or top is None:
+            return not_found()
+        body = (call.body or {}).get("body", "")
+        if len(body) > MAX_BODY_CHARS:
+            return body_too_long("PullRequestReviewComment")
+        reply = dict(top)
+        reply.update(
+            id=self.new_id(),
+            body=body,
+            in_reply_to_id=wanted,
+            user=user_json(call.token.login, call.token.user_type),
+            created_at=self.now(),
+            updated_at=self.now(),
+        )
+        reply["html_url"] = str(top["html_url"]).rsplit("#", 1)[0] + f"#discussion_r{reply['id']}"
+        self._review_comments.append(reply)
+        return Reply(201, reply)
 
     def _compare(self, call: Call) -> Reply:
         found = self.comparisons.get((call.params["base"], call.params["head"]))

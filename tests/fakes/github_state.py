@@ -32,6 +32,7 @@ class TokenInfo:
     login: str
     user_type: str
     can_write: bool
+    can_resolve: bool = True  # may resolve review threads (GraphQL)
 
 
 @dataclass
@@ -159,6 +160,10 @@ class GitHubState:
         self.refused_lines: set[tuple[str, int]] = set()
         # compare results: (base, head) -> (status, diff of base...head)
         self.comparisons: dict[tuple[str, str], tuple[str, str]] = {}
+        # Review threads, by their first comment's id (see fakes.github_graphql).
+        self.outdated_comments: set[int] = set()
+        self.resolved_threads: set[int] = set()
+        self.graphql_mutations = 0
         self._issue_comments: list[dict[str, JSON]] = []
         self._next_id = 1000
         self._clock = datetime(2024, 1, 1, tzinfo=UTC)
@@ -206,9 +211,15 @@ class GitHubState:
         login: str = "github-actions[bot]",
         user_type: str = "Bot",
         can_write: bool = True,
+        can_resolve: bool = True,
     ) -> None:
-        """Accept ``token``, acting as ``login``; ``can_write=False`` makes writes 403."""
-        self.tokens[token] = TokenInfo(token, login, user_type, can_write)
+        """Accept ``token``, acting as ``login``; ``can_write=False`` makes writes 403,
+        ``can_resolve=False`` makes resolving review threads fail (FORBIDDEN)."""
+        self.tokens[token] = TokenInfo(token, login, user_type, can_write, can_resolve)
+
+    def mark_outdated(self, comment_id: int) -> None:
+        """GitHub marks a comment outdated when the code under it changed."""
+        self.outdated_comments.add(comment_id)
 
     def set_compare(self, base: str, head: str, *, status: str, diff: str = "") -> None:
         """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…) and diff."""
