@@ -1,22 +1,23 @@
 """The model adapter: one chunk in, validated findings and token usage out.
 
 Transient failures (429, 5xx, timeouts, dropped connections) are retried with
-exponential backoff and jitter, honouring `Retry-After`; client errors are not
-retried but turned into an error that says how to fix the cause. An answer that
-is not valid for the schema gets exactly one re-ask quoting the validation error.
+exponential backoff and jitter, honouring `retry-after-ms` and `Retry-After`; client
+errors are not retried but turned into an error that says how to fix the cause. A server
+that rejects the answer format gets the next one (`answer_modes`). An answer that is not
+valid for the schema gets exactly one re-ask quoting the validation error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, cast
 
 import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -25,10 +26,34 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from reviewer.errors import ModelAuthError, ModelError, TruncatedAnswer
-from reviewer.findings import AnswerInvalid, Finding, answer_json_schema, parse_answer
+from reviewer.answer_modes import (
+    AnswerMode,
+    AnswerModes,
+    error_summary,
+    extract_json_object,
+    rejected_option,
+    rejects_answer_mode,
+)
+from reviewer.errors import (
+    ModelAuthError,
+    ModelConfigError,
+    ModelError,
+    ReviewerError,
+    TruncatedAnswer,
+)
+from reviewer.findings import AnswerInvalid, Finding, parse_answer
+from reviewer.model_client import make_client, retry_after_seconds, wait_retry_after_or
 from reviewer.prompt import Message, chunk_messages, reask_message
 from reviewer.report import Usage
+
+__all__ = [
+    "ChunkAnswer",
+    "ChunkReviewer",
+    "TruncatedAnswer",
+    "TruncatedWithUsage",
+    "make_client",
+    "retry_after_seconds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +63,8 @@ TRANSIENT = (
     openai.APITimeoutError,
     openai.APIConnectionError,
 )
-MAX_RETRY_AFTER_S = 60.0
+# Request fields the adapter sets itself; `model-options` passes everything else through.
+_RESERVED = frozenset({"model", "messages", "response_format", "stream", "n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +73,38 @@ class ChunkAnswer:
     usage: Usage
 
 
-def make_client(*, api_key: str, base_url: str | None, timeout_s: float = 120.0) -> OpenAI:
-    # Retries are ours (tenacity), so the SDK's own are off.
-    return OpenAI(api_key=api_key or "unused", base_url=base_url, timeout=timeout_s, max_retries=0)
+class TruncatedWithUsage(TruncatedAnswer):
+    """A truncated answer with what the chunk's requests used, so the run can count it."""
+
+    def __init__(self, message: str, *, usage: Usage) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
-def _retry_after(state: RetryCallState) -> float | None:
-    outcome = state.outcome
-    error = outcome.exception() if outcome is not None else None
-    response = getattr(error, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return min(float(value), MAX_RETRY_AFTER_S) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: rare from model APIs, fall back to backoff
+class _ModeRejected(Exception):
+    """The server refused the answer mode of this request (a 400/422 naming it)."""
+
+    def __init__(self, error: openai.APIStatusError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
-def wait_retry_after_or(fallback: Callable[[RetryCallState], float]) -> Callable[..., float]:
-    def wait(state: RetryCallState) -> float:
-        told = _retry_after(state)
-        return told if told is not None else fallback(state)
+@dataclass
+class _Meter:
+    """Usage of one `review` call across its attempts (local to the call: no lock needed)."""
 
-    return wait
+    usage: Usage = field(default_factory=Usage)
+
+    def add(self, more: Usage) -> None:
+        self.usage = self.usage + more
 
 
 class ChunkReviewer:
-    """Reviews chunks with one model through an OpenAI-compatible client."""
+    """Reviews chunks with one model through an OpenAI-compatible client.
+
+    One instance serves a whole run from several threads: its only mutable state is the
+    answer mode the server accepted, behind a lock in `AnswerModes`.
+    """
 
     def __init__(
         self,
@@ -80,6 +112,7 @@ class ChunkReviewer:
         *,
         model: str,
         rules: str,
+        model_options: Mapping[str, Any] = MappingProxyType({}),
         attempts: int = 4,
         backoff_initial_s: float = 1.0,
         backoff_max_s: float = 30.0,
@@ -87,6 +120,11 @@ class ChunkReviewer:
         self._client = client
         self._model = model
         self._rules = rules
+        reserved = sorted(_RESERVED & set(model_options))
+        if reserved:
+            raise ValueError(f"model_options may not set {', '.join(reserved)}")
+        self._options = dict(model_options)
+        self._modes = AnswerModes()
         self._retrying = Retrying(
             retry=retry_if_exception_type(TRANSIENT),
             stop=stop_after_attempt(attempts),
@@ -99,6 +137,11 @@ class ChunkReviewer:
             reraise=True,
         )
 
+    @property
+    def answer_mode(self) -> AnswerMode:
+        """The mode later chunks start with (the best one the server has not refused)."""
+        return self._modes.current
+
     @staticmethod
     def _log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
@@ -106,69 +149,127 @@ class ChunkReviewer:
         log.warning("Model request failed (%s); retrying in %.1fs.", error, wait)
 
     def review(self, chunk_text: str) -> ChunkAnswer:
-        messages = chunk_messages(chunk_text, rules=self._rules)
-        content, usage = self._complete(messages)
+        meter = _Meter()
         try:
-            return ChunkAnswer(parse_answer(content), usage)
+            return self._review_in_best_mode(chunk_text, meter)
+        except TruncatedAnswer as error:
+            raise TruncatedWithUsage(error.message, usage=meter.usage) from None
+
+    def _review_in_best_mode(self, chunk_text: str, meter: _Meter) -> ChunkAnswer:
+        rejection: _ModeRejected | None = None  # why the previous mode failed
+        for mode in self._modes.to_try():
+            try:
+                return self._review_in(mode, chunk_text, meter, rejection)
+            except _ModeRejected as rejected:
+                meter.add(Usage(requests=1))  # a request, but no tokens were spent
+                rejection = rejected
+        # Unreachable: plain text, always the last mode, sends no format a server could refuse.
+        raise AssertionError("no answer mode left to try")
+
+    def _review_in(
+        self, mode: AnswerMode, chunk_text: str, meter: _Meter, rejection: _ModeRejected | None
+    ) -> ChunkAnswer:
+        messages = chunk_messages(
+            chunk_text, rules=self._rules, schema_in_prompt=mode.schema_in_prompt
+        )
+        response = self._send(messages, mode, meter)
+        if rejection is not None:  # the server took this mode: later chunks start with it
+            self._modes.accepted(mode, error_summary(rejection.error))
+        content = _read_choice(response)
+        try:
+            return ChunkAnswer(read_answer(content, mode), meter.usage)
         except AnswerInvalid as first:
             log.warning("The model's answer was invalid (%s); asking once more.", first)
-            retry = [*messages, Message("assistant", content), reask_message(str(first))]
-            content, more = self._complete(retry)
             try:
-                return ChunkAnswer(parse_answer(content), usage + more)
+                response = self._send(_reask(messages, content, first), mode, meter)
+            except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
+                raise _status_error(odd.error) from None
+            try:
+                return ChunkAnswer(read_answer(_read_choice(response), mode), meter.usage)
             except AnswerInvalid as second:
                 raise ModelError(
                     f"The model answered twice with invalid findings: {second}",
                     hint="Use a model that supports structured outputs (JSON schema).",
                 ) from None
 
-    def _complete(self, messages: Sequence[Message]) -> tuple[str, Usage]:
+    def _send(self, messages: Sequence[Message], mode: AnswerMode, meter: _Meter) -> Any:
+        """One request, retried while transient; HTTP errors become the error to raise."""
         try:
-            response = self._retrying(self._request, messages)
+            response = self._retrying(self._request, messages, mode)
         except TRANSIENT as error:  # first: 429 and 5xx are APIStatusErrors too
             raise ModelError(
                 f"The model endpoint could not be reached after retries: {error}",
                 hint="Retry the job later, or check `base-url` and the provider's status.",
             ) from None
-        except openai.AuthenticationError as error:
-            raise ModelAuthError(
-                f"The model endpoint rejected the API key ({error.status_code}).",
-                hint="Check the `api-key` input (the secret's name and value) and `base-url`.",
-            ) from None
-        except openai.NotFoundError:
-            raise ModelAuthError(
-                f"The model endpoint does not know the model {self._model!r} (404).",
-                hint="Check the `model` input, and `base-url` for OpenAI-compatible servers.",
-            ) from None
-        except openai.PermissionDeniedError as error:
-            raise ModelAuthError(
-                f"The model endpoint refused access ({error.status_code}): {error.message}",
-                hint="Check that the key's project may use this model.",
-            ) from None
         except openai.APIStatusError as error:
-            raise ModelError(
-                f"The model endpoint answered {error.status_code}: {error.message}",
-                hint="Check `model` and `base-url`; the request was not retried.",
-            ) from None
-        return _read_choice(response)
+            option = rejected_option(error, self._options)
+            if option is not None:
+                raise _option_error(option, error) from None
+            if rejects_answer_mode(error) and mode.response_format() is not None:
+                raise _ModeRejected(error) from None
+            raise self._client_error(error) from None
+        meter.add(_usage(response))
+        return response
 
-    def _request(self, messages: Sequence[Message]) -> Any:
+    def _client_error(self, error: openai.APIStatusError) -> Exception:
+        if isinstance(error, openai.NotFoundError):
+            return ModelAuthError(
+                f"The model endpoint does not know the model {self._model!r} (404).",
+                hint="Check the `model` input (the deployment name for Azure), and "
+                "`base-url` for OpenAI-compatible servers.",
+            )
+        return _status_error(error)
+
+    def _request(self, messages: Sequence[Message], mode: AnswerMode) -> Any:
         params = [cast(ChatCompletionMessageParam, m.as_dict()) for m in messages]
-        response_format: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": {
-                "name": "review_findings",
-                "strict": True,
-                "schema": answer_json_schema(),
-            },
-        }
-        return self._client.chat.completions.create(
-            model=self._model, messages=params, response_format=response_format
+        extra: dict[str, Any] = dict(self._options)
+        response_format = mode.response_format()
+        if response_format is not None:
+            extra["response_format"] = response_format
+        return self._client.chat.completions.create(model=self._model, messages=params, **extra)
+
+
+def read_answer(content: str, mode: AnswerMode) -> list[Finding]:
+    """Validate an answer the same way in every mode; only plain text may wrap its JSON."""
+    if not content.strip():
+        raise AnswerInvalid("The answer was empty.")
+    if mode.response_format() is None:
+        content = extract_json_object(content)
+    return parse_answer(content)
+
+
+def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> list[Message]:
+    # An empty assistant turn is refused by some servers; the re-ask says it was empty.
+    previous = [Message("assistant", content)] if content.strip() else []
+    return [*messages, *previous, reask_message(str(error))]
+
+
+def _option_error(option: str, error: openai.APIStatusError) -> ModelConfigError:
+    return ModelConfigError(
+        f"The model endpoint rejected the option `{option}` from `model-options` "
+        f"({error.status_code}): {error_summary(error)}",
+        hint=f"Remove `{option}` from the `model-options` input, or change its value.",
+    )
+
+
+def _status_error(error: openai.APIStatusError) -> ReviewerError:
+    if isinstance(error, openai.AuthenticationError):
+        return ModelAuthError(
+            f"The model endpoint rejected the API key ({error.status_code}).",
+            hint="Check the `api-key` input (the secret's name and value) and `base-url`.",
         )
+    if isinstance(error, openai.PermissionDeniedError):
+        return ModelAuthError(
+            f"The model endpoint refused access ({error.status_code}): {error_summary(error)}",
+            hint="Check that the key's project may use this model.",
+        )
+    return ModelError(
+        f"The model endpoint answered {error.status_code}: {error_summary(error)}",
+        hint="Check `model` and `base-url`; the request was not retried.",
+    )
 
 
-def _read_choice(response: Any) -> tuple[str, Usage]:
-    usage = _usage(response)
+def _read_choice(response: Any) -> str:
     if not response.choices:
         raise ModelError("The model returned no answer (empty choices).")
     choice = response.choices[0]
@@ -177,7 +278,7 @@ def _read_choice(response: Any) -> tuple[str, Usage]:
     refusal = getattr(choice.message, "refusal", None)
     if refusal:
         raise ModelError(f"The model refused to review this part: {refusal}")
-    return choice.message.content or "", usage
+    return choice.message.content or ""
 
 
 def _usage(response: Any) -> Usage:

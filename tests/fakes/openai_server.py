@@ -122,56 +122,118 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return json_response(
-        {"error": {"message": message, "type": "fake", "code": None}}, status, headers
-    )
+def error_response(
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    param: str | None = None,
+    code: str | None = None,
+) -> Response:
+    """An error in OpenAI's shape (Azure, vLLM, DeepSeek and OpenRouter use it too)."""
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    return json_response({"error": error}, status, headers)
+
+
+@dataclass(frozen=True)
+class Call:
+    """What arrived over HTTP besides the body: for Azure's path, query and `api-key`."""
+
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
 
 
 @dataclass
 class FakeModelServer:
-    """State of the fake; `install()` wires it to a running HTTPServer."""
+    """State of the fake; `install()` wires it to a running HTTPServer.
+
+    `rejected_formats` makes it behave like a server that refuses some answer formats:
+    keyed by the `response_format` type sent ("json_schema", "json_object", or "text" for
+    none), the responder that answers such a request. `chatty_text` makes answers to
+    requests without a `response_format` come wrapped in prose and a ```json fence, as
+    models answer when nothing constrains them.
+    """
 
     model: ReadingModel = field(default_factory=lambda: ReadingModel([]))
     latency_s: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     shape_errors: list[str] = field(default_factory=list)
+    rejected_formats: dict[str, Responder] = field(default_factory=dict)
+    chatty_text: bool = False
     _queue: deque[Responder] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
+    root_url: str = ""  # the server's root: an Azure resource endpoint
 
     def install(self, server: HTTPServer) -> None:
+        # Serves `/v1/chat/completions` and Azure's
+        # `/openai/deployments/{deployment}/chat/completions?api-version=...` alike.
         server.expect_request(
             re.compile(r".*/chat/completions$"), method="POST"
         ).respond_with_handler(self.handle)
         self.base_url = server.url_for("/v1")
+        self.root_url = server.url_for("/").rstrip("/")
 
     def queue(self, *responders: Responder) -> None:
         """Answer the next requests with these, in order, before the reading model resumes."""
         self._queue.extend(responders)
 
+    def formats(self) -> list[str]:
+        """The answer format of each request so far, in order."""
+        with self._lock:
+            return [answer_format(body) for body in self.requests]
+
     def handle(self, request: Request) -> Response:
         body = request.get_json(force=True)
         with self._lock:
             self.requests.append(body)
+            self.calls.append(
+                Call(
+                    request.path,
+                    dict(request.args),
+                    {name.lower(): value for name, value in request.headers.items()},
+                )
+            )
             self._check_shape(body)
-            responder = self._queue.popleft() if self._queue else None
+            # A server that refuses a format does so before any scripted answer is used.
+            responder = self.rejected_formats.get(answer_format(body))
+            if responder is None and self._queue:
+                responder = self._queue.popleft()
         if self.latency_s:
             time.sleep(self.latency_s)
+        if "/openai/deployments/" in request.path and "api-version" not in request.args:
+            return error_response(404, "Resource not found")  # what Azure says
         if responder is not None:
             return responder(body)
         content = json.dumps({"findings": self.model.findings(user_prompt(body))})
+        if self.chatty_text and answer_format(body) == "text":
+            content = f"I read every `{{` block. My review:\n```json\n{content}\n```\nAll done {{:"
         return json_response(completion(content))
 
     def _check_shape(self, body: dict[str, Any]) -> None:
-        fmt = body.get("response_format") or {}
-        if fmt.get("type") != "json_schema":
-            self.shape_errors.append(f"response_format type {fmt.get('type')!r}")
-            return
-        schema = fmt["json_schema"]
-        if schema.get("strict") is not True:
-            self.shape_errors.append("json_schema.strict is not true")
-        _check_strict(schema.get("schema", {}), "schema", self.shape_errors)
+        kind = answer_format(body)
+        if kind == "json_schema":
+            schema = body["response_format"]["json_schema"]
+            if schema.get("strict") is not True:
+                self.shape_errors.append("json_schema.strict is not true")
+            _check_strict(schema.get("schema", {}), "schema", self.shape_errors)
+        elif kind in ("json_object", "text"):
+            system = body["messages"][0]["content"]
+            if "JSON schema" not in system or '"findings"' not in system:
+                self.shape_errors.append(f"{kind}: the system prompt lacks the schema")
+            if kind == "json_object" and "json" not in system.lower():
+                # OpenAI refuses JSON mode unless the messages say "JSON".
+                self.shape_errors.append("json_object: the messages never mention JSON")
+        else:
+            self.shape_errors.append(f"response_format type {kind!r}")
+
+
+def answer_format(body: dict[str, Any]) -> str:
+    """The `response_format` type of a request body, "text" when it has none."""
+    fmt = body.get("response_format")
+    return str(fmt.get("type")) if fmt else "text"
 
 
 def _check_strict(node: Any, where: str, errors: list[str]) -> None:
@@ -197,6 +259,19 @@ def scripted(content: str | None, **kwargs: Any) -> Responder:
 
 
 def failing(
-    status: int, message: str = "fake failure", headers: dict[str, str] | None = None
+    status: int,
+    message: str = "fake failure",
+    headers: dict[str, str] | None = None,
+    *,
+    param: str | None = None,
+    code: str | None = None,
 ) -> Responder:
-    return lambda _body: error_response(status, message, headers)
+    return lambda _body: error_response(status, message, headers, param=param, code=code)
+
+
+def raw_error(status: int, body: Any) -> Responder:
+    """An error with a body of any shape: LM Studio's `{"error": "..."}`, FastAPI's
+    `{"detail": [...]}`, or plain text."""
+    if isinstance(body, str):
+        return lambda _body: Response(body, status=status, content_type="text/plain")
+    return lambda _body: json_response(body, status)
