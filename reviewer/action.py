@@ -117,17 +117,18 @@ def run_action(env: Mapping[str, str]) -> int:
     )
     carried: list[OpenFinding] = []
     if previous is not None and scope.since is not None:
-        current = {f.fingerprint for f in outcome.findings}
-        carried = carry_forward(previous, current=current, touched=scope.touched)
-    if not settings.dry_run:
-        closed = _close_fixed(github, outcome, identity)
+        current_fps = {f.fingerprint for f in outcome.findings}
+        carried = carry_forward(previous, current=current_fps, touched=scope.touched)
+    posted = posted_fingerprints(github.review_comments(), author=identity)
+    current = {f.fingerprint for f in outcome.findings}
+    if not settings.dry_run and set(posted) - current:
+        closed = _close_fixed(github, current, identity)
         carried = [c for c in carried if c.fingerprint not in closed]
     pr_index = (
         outcome.index
         if scope.review_text is scope.pr_text
         else CommentableIndex.build(parse_diff(scope.pr_text))
     )
-    posted = posted_fingerprints(github.review_comments(), author=identity)
     plan = plan_publication(
         outcome.findings, posted=posted, index=pr_index, max_comments=settings.max_comments
     )
@@ -140,14 +141,10 @@ def run_action(env: Mapping[str, str]) -> int:
     return report.verdict.exit_code
 
 
-def _close_fixed(github: GitHubAdapter, outcome: ReviewOutcome, identity: str | None) -> set[str]:
+def _close_fixed(github: GitHubAdapter, current: set[str], identity: str | None) -> set[str]:
     """Resolve the threads of findings that look fixed; a failure here only warns."""
     try:
-        found = addressed(
-            review_threads(github),
-            current={f.fingerprint for f in outcome.findings},
-            identity=identity,
-        )
+        found = addressed(review_threads(github), current=current, identity=identity)
         return close_addressed(github, found)
     except GitHubError as error:
         annotation("warning", f"Could not close the threads of fixed findings: {error}")

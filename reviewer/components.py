@@ -22,8 +22,12 @@ def review_options(settings: Settings, *, rules: str, gitattributes: str = "") -
 
 
 def chunk_reviewer(settings: Settings, *, rules: str) -> ChunkReviewer:
-    client = make_client(api_key=settings.api_key, base_url=settings.base_url)
-    return ChunkReviewer(client, model=settings.model, rules=rules)
+    client = make_client(
+        api_key=settings.api_key, base_url=settings.base_url, api_version=settings.api_version
+    )
+    return ChunkReviewer(
+        client, model=settings.model, rules=rules, model_options=settings.model_options
+    )
 
 
 def merge_rules(*parts: str | None) -> str:

@@ -116,7 +116,7 @@ def review_diff(
     """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
     chunks, index, skipped = plan_chunks(diff_text, options, count_tokens)
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
-    answers, failures = run_chunks(
+    answers, failures, spent = run_chunks(
         chunks,
         reviewer,
         count_tokens,
@@ -124,7 +124,7 @@ def review_diff(
         deadline=time.monotonic() + time_limit_s,
     )
     findings: list[AnchoredFinding] = []
-    usage = Usage()
+    usage = spent  # requests whose answers were cut off still cost tokens
     for chunk, answer in answers:
         usage = usage + answer.usage
         findings.extend(anchor_findings(answer.findings, chunk))
@@ -151,7 +151,7 @@ def run_chunks(
     *,
     concurrency: int,
     deadline: float,
-) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure]]:
+) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
     """Review chunks in parallel; gather every outcome, in whatever order they finish.
 
     A truncated answer halves its chunk and both halves are reviewed; a chunk that still
@@ -159,6 +159,7 @@ def run_chunks(
     model the endpoint rejects stops the run: every chunk would fail the same way."""
     answers: list[tuple[Chunk, ChunkAnswerLike]] = []
     failures: list[ChunkFailure] = []
+    spent = Usage()
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
     pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
         pool.submit(reviewer.review, chunk.text): (chunk, 0) for chunk in chunks
@@ -178,7 +179,8 @@ def run_chunks(
                 chunk, splits = pending.pop(future)
                 try:
                     answers.append((chunk, future.result()))
-                except TruncatedAnswer:
+                except TruncatedAnswer as error:
+                    spent = spent + getattr(error, "usage", Usage())
                     halves = split_chunk(chunk, count_tokens) if splits < MAX_SPLITS else None
                     if halves is None:
                         failures.append(
@@ -196,4 +198,4 @@ def run_chunks(
     finally:
         # Don't wait for requests still in flight after a deadline or a fatal error.
         pool.shutdown(wait=False, cancel_futures=True)
-    return answers, failures
+    return answers, failures, spent

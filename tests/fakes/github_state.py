@@ -98,6 +98,12 @@ def localize(value: JSON, api_root: str) -> JSON:
 _KNOWN_USER_IDS = {"github-actions[bot]": 41898282, "octocat": 583231, "Codertocat": 21031067}
 
 
+def _is_read(request: RecordedRequest) -> bool:
+    if request.path == "/graphql" and isinstance(request.json, dict):
+        return not str(request.json.get("query", "")).lstrip().startswith("mutation")
+    return request.method in ("GET", "HEAD")
+
+
 def user_json(login: str, user_type: str = "User") -> dict[str, JSON]:
     """A ``simple-user`` object with a stable id derived from the login."""
     uid = _KNOWN_USER_IDS.get(login, zlib.crc32(login.encode()) % 90_000_000 + 1_000_000)
@@ -267,11 +273,12 @@ class GitHubState:
         return list(localize(self._issue_comments, self.api_root))
 
     def writes(self) -> list[RecordedRequest]:
-        """Recorded non-GET requests (including ones answered with errors)."""
-        return [r for r in self.requests if r.method not in ("GET", "HEAD")]
+        """Recorded requests that change something (including ones answered with errors):
+        non-GET REST requests and GraphQL mutations."""
+        return [r for r in self.requests if not _is_read(r)]
 
     def reads(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.method in ("GET", "HEAD")]
+        return [r for r in self.requests if _is_read(r)]
 
     # -- helpers for the server -------------------------------------------------------------
 
