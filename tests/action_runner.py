@@ -68,6 +68,17 @@ def make_diff(tmp_path: Path, head_text: str = HEAD_APP) -> str:
     return repo.diff(base)
 
 
+def add_event_pull(fake: FakeGitHub, diff: str) -> None:
+    """Serve `diff` as the PR of GitHub's example pull_request event (#2 of Hello-World)."""
+    payload = pr_event()["pull_request"]
+    fake.add_pull(
+        payload["number"],
+        head_sha=payload["head"]["sha"],
+        base_sha=payload["base"]["sha"],
+        diff=diff,
+    )
+
+
 def parse_outputs(text: str) -> dict[str, str]:
     pattern = re.compile(r"^([\w-]+)<<(\S+)\n(.*?)\n\2$", re.M | re.S)
     return {m.group(1): m.group(3) for m in pattern.finditer(text)}

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from action_runner import HEAD_APP, make_diff, pr_event, run_action
+from action_runner import HEAD_APP, add_event_pull, make_diff, pr_event, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
@@ -24,13 +24,7 @@ def line_of(needle: str, text: str = HEAD_APP) -> int:
 
 @pytest.fixture
 def pr(tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer) -> FakeGitHub:
-    payload = pr_event()["pull_request"]
-    fake_github.add_pull(
-        payload["number"],
-        head_sha=payload["head"]["sha"],
-        base_sha=payload["base"]["sha"],
-        diff=make_diff(tmp_path),
-    )
+    add_event_pull(fake_github, make_diff(tmp_path))
     fake_model.model = ReadingModel([EVAL, SECRET])
     return fake_github
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from action_runner import HEAD_APP, make_diff, pr_event, run_action
+from action_runner import HEAD_APP, add_event_pull, make_diff, run_action
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
@@ -51,13 +51,7 @@ def test_checkout_diff_needs_both_commits(tmp_path: Path) -> None:
 def test_too_large_diff_falls_back_to_the_files_list(
     tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
-    payload = pr_event()["pull_request"]
-    fake_github.add_pull(
-        payload["number"],
-        head_sha=payload["head"]["sha"],
-        base_sha=payload["base"]["sha"],
-        diff=make_diff(tmp_path),
-    )
+    add_event_pull(fake_github, make_diff(tmp_path))
     fake_github.diff_too_large = True
     fake_model.model = ReadingModel([EVAL])
     result = run_action(tmp_path, fake_github, fake_model)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from action_runner import make_diff, pr_event, run_action
+from action_runner import add_event_pull, make_diff, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
@@ -19,13 +19,7 @@ SECRET = Trigger('PASSWORD = "', severity="warning", category="security", title=
 @pytest.fixture
 def reviewed(tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer) -> FakeGitHub:
     """A PR reviewed once (two findings), then fixed: the eval line is gone."""
-    payload = pr_event()["pull_request"]
-    fake_github.add_pull(
-        2,
-        head_sha=payload["head"]["sha"],
-        base_sha=payload["base"]["sha"],
-        diff=make_diff(tmp_path),
-    )
+    add_event_pull(fake_github, make_diff(tmp_path))
     fake_model.model = ReadingModel([EVAL, SECRET])
     assert run_action(tmp_path, fake_github, fake_model).returncode == 1
     eval_comment = next(c for c in fake_github.review_comments if "eval" in c["body"])

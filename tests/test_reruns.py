@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from action_runner import HEAD_APP, make_diff, pr_event, run_action
+from action_runner import HEAD_APP, add_event_pull, make_diff, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
@@ -33,20 +33,10 @@ class RephrasingModel(ReadingModel):
         return [{**f, "title": f"{title} ({n})", "body": body} for f in super().findings(prompt)]
 
 
-def add_pull(fake: FakeGitHub, diff: str) -> None:
-    payload = pr_event()["pull_request"]
-    fake.add_pull(
-        payload["number"],
-        head_sha=payload["head"]["sha"],
-        base_sha=payload["base"]["sha"],
-        diff=diff,
-    )
-
-
 def test_ten_reruns_with_reworded_answers_post_each_finding_once(
     tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
-    add_pull(fake_github, make_diff(tmp_path))
+    add_event_pull(fake_github, make_diff(tmp_path))
     fake_model.model = RephrasingModel([EVAL, SECRET])
     for _ in range(10):
         result = run_action(tmp_path, fake_github, fake_model)
@@ -61,13 +51,13 @@ def test_ten_reruns_with_reworded_answers_post_each_finding_once(
 def test_a_rebase_that_shifts_lines_posts_nothing_new(
     tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
-    add_pull(fake_github, make_diff(tmp_path / "before"))
+    add_event_pull(fake_github, make_diff(tmp_path / "before"))
     fake_model.model = ReadingModel([EVAL, SECRET])
     assert run_action(tmp_path, fake_github, fake_model).returncode == 1
     before = {(c["path"], c["line"]) for c in fake_github.review_comments}
     # The branch is rebased: ten new lines above shift every finding down.
     shifted = "# header\n" * 10 + HEAD_APP
-    add_pull(fake_github, make_diff(tmp_path / "after", head_text=shifted))
+    add_event_pull(fake_github, make_diff(tmp_path / "after", head_text=shifted))
     result = run_action(tmp_path, fake_github, fake_model)
     assert result.returncode == 1
     assert {(c["path"], c["line"]) for c in fake_github.review_comments} == before
