@@ -94,8 +94,9 @@ def run_action(
     token: str = "ghs_test",
     inputs: dict[str, str] | None = None,
     extra_env: dict[str, str] | None = None,
+    workspace: Path | None = None,
 ) -> ActionResult:
-    workspace = tmp_path / "workspace"
+    workspace = workspace or tmp_path / "workspace"
     workspace.mkdir(exist_ok=True)
     event_path = tmp_path / "event.json"
     event_path.write_text(json.dumps(event if event is not None else pr_event()))

@@ -146,6 +146,14 @@ def test_dockerfile_runs_as_root() -> None:
     assert "USER" not in {keyword for keyword, _ in dockerfile_instructions()}
 
 
+def test_dockerfile_keeps_the_workspace_off_sys_path() -> None:
+    # The action runs in /github/workspace, which may hold the PR's code: with the working
+    # directory on sys.path, a `reviewer/` package there would run instead of ours
+    # (tests/test_fork_safety.py shows it).
+    envs = " ".join(args for keyword, args in dockerfile_instructions() if keyword == "ENV")
+    assert re.search(r"\bPYTHONSAFEPATH=1\b", envs)
+
+
 def test_dockerfile_bakes_tiktoken_encodings() -> None:
     instructions = dockerfile_instructions()
     envs = " ".join(args for keyword, args in instructions if keyword == "ENV")
