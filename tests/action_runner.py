@@ -95,6 +95,7 @@ def run_action(
     inputs: dict[str, str] | None = None,
     extra_env: dict[str, str] | None = None,
     workspace: Path | None = None,
+    api_prefix: str = "",
 ) -> ActionResult:
     workspace = workspace or tmp_path / "workspace"
     workspace.mkdir(exist_ok=True)
@@ -112,7 +113,7 @@ def run_action(
         "GITHUB_EVENT_NAME": event_name,
         "GITHUB_EVENT_PATH": str(event_path),
         "GITHUB_REPOSITORY": "Codertocat/Hello-World",
-        "GITHUB_API_URL": github.base_url,
+        "GITHUB_API_URL": github.base_url + api_prefix,
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_SHA": "0" * 40,  # the merge commit: never what we review
         "GITHUB_OUTPUT": str(output),

@@ -69,3 +69,22 @@ def test_a_thread_a_human_replied_to_is_left_alone(
     run_action(tmp_path, reviewed, fake_model)
     assert reviewed.resolved_threads == set()
     assert reviewed.graphql_mutations == 0
+
+
+def test_github_enterprise_server_urls(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """On GHES the REST API is under /api/v3 and GraphQL at /api/graphql."""
+    add_event_pull(fake_github, make_diff(tmp_path))
+    fake_model.model = ReadingModel([EVAL, SECRET])
+    first = run_action(tmp_path, fake_github, fake_model, api_prefix="/api/v3")
+    assert first.returncode == 1
+    eval_comment = next(c for c in fake_github.review_comments if "eval" in c["body"])
+    fake_github.mark_outdated(int(eval_comment["id"]))
+    fake_model.model = ReadingModel([SECRET])
+    second = run_action(tmp_path, fake_github, fake_model, api_prefix="/api/v3")
+    assert second.returncode == 0
+    assert fake_github.resolved_threads == {int(eval_comment["id"])}
+    prefixes = {r.prefix for r in fake_github.requests}
+    assert prefixes == {"/api/v3", "/api"}  # REST and GraphQL, nothing at the bare root
+    assert fake_github.validation_errors == []  # checked against the GHES 3.17 description
