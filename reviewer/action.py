@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reviewer.actions_io import annotation, append_step_summary, write_outputs
 from reviewer.components import chunk_reviewer, merge_rules, review_options
@@ -29,7 +30,7 @@ from reviewer.pricing import price_for
 from reviewer.publish import Published, publish_inline
 from reviewer.report import RunReport, Usage
 from reviewer.scope import review_scope
-from reviewer.settings import DEFAULT_RULES_FILE, Settings, settings_from_inputs
+from reviewer.settings import DEFAULT_RULES_FILE, Settings, read_input, settings_from_inputs
 from reviewer.state import OpenFinding, carry_forward, open_finding, read_previous
 from reviewer.summary import render_summary
 from reviewer.summary_comment import find_summary, upsert_summary
@@ -73,10 +74,19 @@ class RunnerEnv:
 def run_action(env: Mapping[str, str]) -> int:
     started = time.monotonic()
     runner = RunnerEnv.from_env(env)
+    payload = load_event(runner.event_path)
+    if _fork_without_key(env, runner.event_name, payload):
+        return _skip(
+            runner,
+            Skip(
+                "No model key: GitHub passes no secrets to pull requests from forks under "
+                "`pull_request`. To review forks, run on `pull_request_target` (see README)."
+            ),
+        )
     settings = settings_from_inputs(env)
     found = target_from_event(
         runner.event_name,
-        load_event(runner.event_path),
+        payload,
         pr_number_input=settings.pr_number,
         review_drafts=settings.review_drafts,
     )
@@ -149,6 +159,16 @@ def _close_fixed(github: GitHubAdapter, current: set[str], identity: str | None)
     except GitHubError as error:
         annotation("warning", f"Could not close the threads of fixed findings: {error}")
         return set()
+
+
+def _fork_without_key(env: Mapping[str, str], event_name: str, payload: Mapping[str, Any]) -> bool:
+    """A fork's PR under `pull_request` gets no secrets: expected, not a misconfiguration."""
+    if event_name != "pull_request" or read_input(env, "api-key") or read_input(env, "base-url"):
+        return False
+    pr = payload.get("pull_request") or {}
+    head = ((pr.get("head") or {}).get("repo") or {}).get("full_name")
+    base = ((pr.get("base") or {}).get("repo") or {}).get("full_name")
+    return bool(head and base and head != base)
 
 
 def _skip(runner: RunnerEnv, skip: Skip) -> int:

@@ -180,3 +180,16 @@ def test_summary_links_each_inline_comment(
     for comment in pr.review_comments:
         assert f"[comment]({comment['html_url']})" in summary["body"]
     assert "<details><summary>Files reviewed (1)</summary>" in summary["body"]
+
+
+def test_a_fork_pr_without_secrets_is_skipped_not_failed(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    event = pr_event()
+    event["pull_request"]["head"]["repo"]["full_name"] = "forker/Hello-World"
+    result = run_action(
+        tmp_path, pr, fake_model, event=event, inputs={"api-key": "", "base-url": ""}
+    )
+    assert result.returncode == 0
+    assert "pull_request_target" in result.stdout
+    assert pr.requests == [] and fake_model.requests == []
