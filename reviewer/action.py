@@ -102,7 +102,7 @@ def run_action(env: Mapping[str, str]) -> int:
     target = _resolve(github, found)
     if isinstance(target, Skip):
         return _skip(runner, target)
-    identity = github.identity()
+    identity = github.identity(settings.github_token)
     summary = find_summary(github, identity)
     previous = read_previous(summary.body) if summary else None
     rules = _rules(settings, github, target)

@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     action_mode = args.command in (None, "action")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    # PyGithub and the HTTP stack log every retried request at INFO: noise in a job log.
+    for noisy in ("github", "urllib3", "httpx", "openai"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if action_mode:
             from reviewer.action import run_action

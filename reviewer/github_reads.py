@@ -13,8 +13,11 @@ from reviewer.github_errors import DiffTooLarge, GitHubPermissionError, error_me
 
 
 class GitHubReads(GitHubBase):
-    def identity(self) -> str | None:
-        """The login we post as, or None when the token may not read it (GITHUB_TOKEN)."""
+    def identity(self, token: str = "") -> str | None:
+        """The login we post as, or None for an app installation token (GITHUB_TOKEN is one,
+        `ghs_…`): those have no user to read, and markers are then trusted from bots."""
+        if token.startswith("ghs_"):
+            return None
         try:
             return self._gh.get_user().login
         except GithubException as error:

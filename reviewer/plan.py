@@ -12,14 +12,15 @@ from reviewer.state import OpenFinding, as_anchored
 
 
 def dedupe(findings: Iterable[AnchoredFinding]) -> list[AnchoredFinding]:
-    """One finding per fingerprint (overlapping chunks can report the same thing twice).
-
-    The most severe copy wins, then an inline one over one that is not."""
-    best: dict[str, AnchoredFinding] = {}
+    """One finding per fingerprint and place: overlapping chunks can report the same thing
+    twice. Identical code on other lines (the same mistake in three functions) stays: each
+    is a finding of its own. The most severe copy wins, then an inline one."""
+    best: dict[tuple[str, str, int | None], AnchoredFinding] = {}
     for candidate in findings:
-        kept = best.get(candidate.fingerprint)
+        key = (candidate.fingerprint, candidate.path, candidate.line)
+        kept = best.get(key)
         if kept is None or _rank(candidate) > _rank(kept):
-            best[candidate.fingerprint] = candidate
+            best[key] = candidate
     return list(best.values())
 
 

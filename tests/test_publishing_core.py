@@ -60,6 +60,15 @@ def test_dedupe_keeps_the_most_severe_copy() -> None:
     assert kept.finding.severity is Severity.CRITICAL
 
 
+def test_the_same_mistake_on_two_lines_is_two_findings() -> None:
+    import dataclasses
+
+    first = anchored()
+    twin = dataclasses.replace(first, line=5)  # identical code elsewhere: same fingerprint
+    assert first.fingerprint == twin.fingerprint
+    assert dedupe([first, twin, first]) == [first, twin]
+
+
 def test_plan_routes_every_finding_somewhere() -> None:
     new = anchored()
     posted = anchored(line=3, quote='password = "hunter2"', category="security")

@@ -1,0 +1,25 @@
+"""Every benchmark table: `python -m bench` (each also runs alone: `python -m bench.NAME`)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github
+
+SECTIONS = [
+    ("Diff pipeline: parse + chunk + render (issue 3)", bench_diff.main),
+    ("Anchoring against a simulated erring model (issue 4)", bench_anchoring.main),
+    ("Parallel model requests, fake model with 1 s latency (issue 4)", bench_concurrency.main),
+    ("GitHub API calls per run (issue 5)", bench_github.main),
+]
+
+
+def main() -> None:
+    for title, run in SECTIONS:
+        print(f"\n## {title}\n", flush=True)
+        sys.argv = sys.argv[:1]  # each section parses its own (default) arguments
+        run()
+
+
+if __name__ == "__main__":
+    main()
