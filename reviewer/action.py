@@ -115,6 +115,7 @@ def run_action(env: Mapping[str, str]) -> int:
         workspace=runner.workspace,
         previous=previous,
         incremental=target.action == "synchronize",
+        changed_files=target.changed_files,
     )
     count_tokens, _ = make_token_counter(settings.model)
     outcome = review_diff(

@@ -10,6 +10,7 @@ invent a location and never drop a finding.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -88,7 +89,7 @@ def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding
         )
     cited = index.lookup(path, finding.line, side)
     if cited is not None and (
-        not quote_lines or any(_matches(cited, q, strict=False) for q in quote_lines)
+        not quote_lines or any(_matches(cited, q, level="whitespace") for q in quote_lines)
     ):
         return _inline(finding, path, finding.line, side, index, cited)
     found = _find_quote(index, path, quote_lines, near=finding.line)
@@ -168,11 +169,22 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _matches(ref: LineRef, quote_line: str, *, strict: bool) -> bool:
+# A quote a model paraphrased slightly (a changed name, a dropped character) still finds its
+# line above this similarity of the whitespace-free texts; below it, it is another line.
+FUZZY_THRESHOLD = 0.9
+
+
+def _matches(ref: LineRef, quote_line: str, *, level: str) -> bool:
     text = ref.line.text
-    if strict:
+    if level == "exact":
         return text == quote_line
-    return _squash(text) == _squash(quote_line) and bool(_squash(quote_line))
+    squashed, quote = _squash(text), _squash(quote_line)
+    if not quote:
+        return False
+    if level == "whitespace":
+        return squashed == quote
+    matcher = difflib.SequenceMatcher(None, squashed, quote, autojunk=False)
+    return matcher.real_quick_ratio() >= FUZZY_THRESHOLD and matcher.ratio() >= FUZZY_THRESHOLD
 
 
 # A quote found on several lines is only trusted for the one near the cited line: beyond
@@ -185,19 +197,20 @@ def _find_quote(
 ) -> tuple[int, Side, LineRef] | None:
     """The commentable line holding the quote's last line, nearest to the cited line.
 
-    The last line, because a finding's `line` is the end of its range. None when the quote
-    is nowhere, or on several lines none of which is clearly the one cited."""
+    Exact text first, then ignoring whitespace, then fuzzily; the last line, because a
+    finding's `line` is the end of its range. None when the quote is nowhere, or on several
+    lines none of which is clearly the one cited."""
     if not quote_lines:
         return None
     target = quote_lines[-1]
     candidates = list(index.lines_of(path))
-    for strict in (True, False):
+    for level in ("exact", "whitespace", "fuzzy"):
         hits = sorted(
             (
                 (number, side, ref)
                 for number, side, ref in candidates
                 # A context line is indexed twice (both sides); keep its own side's entry.
-                if ref.line.side is side and _matches(ref, target, strict=strict)
+                if ref.line.side is side and _matches(ref, target, level=level)
             ),
             key=lambda hit: (abs(hit[0] - near), hit[1] is Side.LEFT),
         )

@@ -26,7 +26,12 @@ class PullDiff:
 
 
 def fetch_pull_diff(
-    github: GitHubAdapter, *, base_sha: str, head_sha: str, workspace: str | None
+    github: GitHubAdapter,
+    *,
+    base_sha: str,
+    head_sha: str,
+    workspace: str | None,
+    changed_files: int | None = None,
 ) -> PullDiff:
     try:
         return PullDiff(github.fetch_diff(), "api")
@@ -35,7 +40,7 @@ def fetch_pull_diff(
     text = checkout_diff(workspace, base_sha, head_sha)
     if text is not None:
         return PullDiff(text, "checkout")
-    diff, unavailable = diff_from_files(github.changed_files())
+    diff, unavailable = diff_from_files(github.changed_files(), total=changed_files)
     return PullDiff(diff, "files", tuple(unavailable))
 
 
@@ -73,8 +78,11 @@ def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | 
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def diff_from_files(files: Sequence[ChangedFile]) -> tuple[str, list[SkippedFile]]:
-    """A unified diff rebuilt from the files list; files without a patch are listed."""
+def diff_from_files(
+    files: Sequence[ChangedFile], *, total: int | None = None
+) -> tuple[str, list[SkippedFile]]:
+    """A unified diff rebuilt from the files list; files without a patch are listed, and
+    so are the files past the end of the list (GitHub lists at most 3,000)."""
     parts: list[str] = []
     unavailable: list[SkippedFile] = []
     for file in files:
@@ -83,6 +91,14 @@ def diff_from_files(files: Sequence[ChangedFile]) -> tuple[str, list[SkippedFile
                 unavailable.append(SkippedFile(file.filename, NO_PATCH))
             continue
         parts.append(_file_header(file) + file.patch.rstrip("\n") + "\n")
+    if total is not None and total > len(files):
+        unavailable.append(
+            SkippedFile(
+                f"({total - len(files)} more files)",
+                f"GitHub's files list stops at {len(files)} files; check out the repository "
+                "(actions/checkout with fetch-depth: 0) to review them all",
+            )
+        )
     return "".join(parts), unavailable
 
 

@@ -26,6 +26,7 @@ class PullRequestRef:
     base_repo: str
     draft: bool
     action: str
+    changed_files: int | None = None  # as GitHub counts them (its files list stops at 3,000)
 
     @property
     def is_fork(self) -> bool:
@@ -139,6 +140,7 @@ def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
             base_repo=str(pr["base"]["repo"]["full_name"]),
             draft=bool(pr.get("draft", False)),
             action=action,
+            changed_files=int(pr["changed_files"]) if pr.get("changed_files") is not None else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"The pull request data lacks a field: {error}.") from None

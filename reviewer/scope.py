@@ -31,8 +31,15 @@ def review_scope(
     workspace: str | None,
     previous: PreviousReview | None,
     incremental: bool,
+    changed_files: int | None = None,
 ) -> ReviewScope:
-    pr = fetch_pull_diff(github, base_sha=base_sha, head_sha=head_sha, workspace=workspace)
+    pr = fetch_pull_diff(
+        github,
+        base_sha=base_sha,
+        head_sha=head_sha,
+        workspace=workspace,
+        changed_files=changed_files,
+    )
     if not incremental or previous is None or previous.head_sha == head_sha:
         return _full(pr.text, pr.unavailable)
     status = github.compare(previous.head_sha, head_sha)

@@ -121,3 +121,12 @@ def test_fingerprint_ignores_line_numbers_and_wording(index: CommentableIndex) -
     c = anchor_finding(make(category="bug"), index)
     assert a.fingerprint == b.fingerprint
     assert a.fingerprint != c.fingerprint
+
+
+def test_a_slightly_paraphrased_quote_finds_its_line_fuzzily(index: CommentableIndex) -> None:
+    # The model dropped a character and renamed nothing else: still clearly line 12.
+    anchored = anchor_finding(make(line=99, quote="rows = db.execute(qury)"), index)
+    assert (anchored.placement, anchored.line) == (Placement.INLINE, 12)
+    # A different line of code is not "similar enough".
+    other = anchor_finding(make(line=99, quote="totally = unrelated(code)"), index)
+    assert other.placement is Placement.FILE

@@ -94,3 +94,23 @@ def test_token_cap_keeps_the_most_valuable_chunks_and_lists_the_rest() -> None:
     kept, left = apply_token_cap(chunks, chunks[0].tokens + chunks[1].tokens)
     assert [c.paths for c in kept] == [("src/core.py",), ("tests/test_core.py",)]
     assert [(s.path, "max-tokens" in s.reason) for s in left] == [("README.md", True)]
+
+
+def test_files_past_githubs_listing_limit_are_reported() -> None:
+    files = [ChangedFile(f"f{i}.py", "added", None, "@@ -0,0 +1 @@\n+x = 1") for i in range(3)]
+    text, unavailable = diff_from_files(files, total=10_000)
+    assert len(parse_diff(text)) == 3
+    assert [u.path for u in unavailable] == ["(9997 more files)"]
+    assert "stops at 3 files" in unavailable[0].reason
+
+
+def test_a_10000_file_pr_is_planned_without_losing_a_file() -> None:
+    diff = "".join(
+        f"diff --git a/pkg/m{i}.py b/pkg/m{i}.py\n--- a/pkg/m{i}.py\n+++ b/pkg/m{i}.py\n"
+        f"@@ -1,2 +1,2 @@\n import os\n-value = {i}\n+value = {i} + 1\n"
+        for i in range(10_000)
+    )
+    chunks, _, skipped = plan_chunks(diff, ReviewOptions(model="gpt-4.1-mini", rules=""), len)
+    planned = {p for chunk in chunks for p in chunk.paths}
+    assert len(planned) + len(skipped) == 10_000
+    assert all(chunk.tokens <= 12_000 for chunk in chunks)

@@ -183,7 +183,7 @@ class FakeGitHub(GitHubState):
 
     def _dispatch(self, request: Request, recorded: RecordedRequest, body_ok: bool) -> Reply:
         fault = self.take_fault(recorded.method, recorded.path)
-        if fault is not None:
+        if fault is not None and not fault.after:
             return self._fault_reply(fault)
         if not body_ok:
             return error(400, "Problems parsing JSON")
@@ -204,7 +204,8 @@ class FakeGitHub(GitHubState):
             rejection = self._check_write(recorded, token)
             if rejection is not None:
                 return rejection
-        return handler(Call(request, recorded, token, params))
+        reply = handler(Call(request, recorded, token, params))
+        return self._fault_reply(fault) if fault is not None else reply
 
     def _authenticate(self, authorization: str) -> TokenInfo | None:
         scheme, _, value = authorization.partition(" ")

@@ -82,6 +82,7 @@ class Fault:
     headers: dict[str, str]
     body: JSON
     remaining: int
+    after: bool = False  # apply the request, then answer with the fault (a lost response)
 
 
 def localize(value: JSON, api_root: str) -> JSON:
@@ -248,14 +249,25 @@ class GitHubState:
         headers: dict[str, str] | None = None,
         body: JSON = None,
         times: int = 1,
+        after: bool = False,
     ) -> None:
         """Answer the next ``times`` requests matching ``method`` (or ``"*"``) and
         ``re.search(path_regex, path)`` (path without ``/api/v3``) with ``status``.
 
         ``body`` defaults to ``{"message": <reason phrase>}``; a ``str`` body is sent as is.
+        With ``after=True`` the request is applied first, as when GitHub did the work but
+        the answer was lost (a 502 from a proxy): the case that makes blind retries post twice.
         """
         self.faults.append(
-            Fault(method.upper(), re.compile(path_regex), status, dict(headers or {}), body, times)
+            Fault(
+                method.upper(),
+                re.compile(path_regex),
+                status,
+                dict(headers or {}),
+                body,
+                times,
+                after,
+            )
         )
 
     # -- assertions -------------------------------------------------------------------------
