@@ -6,10 +6,13 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from reviewer import __version__
 from reviewer.actions_io import annotation, append_step_summary, write_outputs
-from reviewer.components import chunk_reviewer, merge_rules, review_options
+from reviewer.base_readers import ApiBaseReader
+from reviewer.components import chunk_reviewer, review_options
 from reviewer.diff import CommentableIndex, parse_diff
 from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError, GitHubError
@@ -24,13 +27,15 @@ from reviewer.event import (
 )
 from reviewer.fingerprint import posted_fingerprints
 from reviewer.github_adapter import GitHubAdapter, make_github
+from reviewer.guidance import load_guidance
 from reviewer.plan import plan_publication, with_carried
 from reviewer.policy import Verdict, decide_verdict
 from reviewer.pricing import price_for
 from reviewer.publish import Published, publish_inline
 from reviewer.report import RunReport, Usage
+from reviewer.sarif import write_sarif
 from reviewer.scope import review_scope
-from reviewer.settings import DEFAULT_RULES_FILE, Settings, read_input, settings_from_inputs
+from reviewer.settings import Settings, read_input, settings_from_inputs
 from reviewer.state import OpenFinding, carry_forward, open_finding, read_previous
 from reviewer.summary import render_summary
 from reviewer.summary_comment import find_summary, upsert_summary
@@ -105,9 +110,11 @@ def run_action(env: Mapping[str, str]) -> int:
     identity = github.identity(settings.github_token)
     summary = find_summary(github, identity)
     previous = read_previous(summary.body) if summary else None
-    rules = _rules(settings, github, target)
-    # Read from the base commit, like the rules: a PR cannot mark its own files generated.
-    gitattributes = github.read_file(".gitattributes", target.base_sha) or ""
+    count_tokens, _ = make_token_counter(settings.model)
+    # From the base commit: a PR cannot change its own rules or mark its files generated.
+    guidance = load_guidance(settings, ApiBaseReader(github, target.base_sha), count_tokens)
+    for note in guidance.notes:
+        annotation("warning", note)
     scope = review_scope(
         github,
         base_sha=target.base_sha,
@@ -117,11 +124,10 @@ def run_action(env: Mapping[str, str]) -> int:
         incremental=target.action == "synchronize",
         changed_files=target.changed_files,
     )
-    count_tokens, _ = make_token_counter(settings.model)
     outcome = review_diff(
         scope.review_text,
-        review_options(settings, rules=rules, gitattributes=gitattributes),
-        chunk_reviewer(settings, rules=rules),
+        review_options(settings, guidance),
+        chunk_reviewer(settings, rules=guidance.rules),
         count_tokens,
         unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
@@ -141,13 +147,20 @@ def run_action(env: Mapping[str, str]) -> int:
         else CommentableIndex.build(parse_diff(scope.pr_text))
     )
     plan = plan_publication(
-        outcome.findings, posted=posted, index=pr_index, max_comments=settings.max_comments
+        outcome.findings,
+        posted=posted,
+        index=pr_index,
+        max_comments=settings.max_comments,
+        max_per_file=settings.max_comments_per_file,
+        min_severity=lambda path: guidance.config.min_severity_for(path, settings.min_severity),
     )
     published = Published(plan)
     if not settings.dry_run:
         published = publish_inline(github, head_sha=target.head_sha, plan=plan)
     report = _report(settings, target, outcome, published, carried, scope.since, started)
     summary_url = "" if settings.dry_run else upsert_summary(github, report, summary)
+    if settings.sarif_file:
+        _write_sarif(settings.sarif_file, report, runner.workspace)
     _finish(runner, report, summary_url)
     return report.verdict.exit_code
 
@@ -170,6 +183,15 @@ def _fork_without_key(env: Mapping[str, str], event_name: str, payload: Mapping[
     head = ((pr.get("head") or {}).get("repo") or {}).get("full_name")
     base = ((pr.get("base") or {}).get("repo") or {}).get("full_name")
     return bool(head and base and head != base)
+
+
+def _write_sarif(path: str, report: RunReport, workspace: str | None) -> None:
+    """For `github/codeql-action/upload-sarif`; relative paths are under the workspace."""
+    target = Path(path) if Path(path).is_absolute() or not workspace else Path(workspace) / path
+    try:
+        write_sarif(str(target), report.plan.all_findings, tool_version=__version__)
+    except OSError as error:
+        raise ConfigError(f"Cannot write sarif-file {path}: {error.strerror}.") from None
 
 
 def _skip(runner: RunnerEnv, skip: Skip) -> int:
@@ -195,14 +217,6 @@ def _resolve(
     if pull.get("state") == "closed":
         return Skip(f"Pull request #{found.number} is closed; nothing to review.")
     return pull_request_ref(pull, "requested")
-
-
-def _rules(settings: Settings, github: GitHubAdapter, target: PullRequestRef) -> str:
-    """The `rules` input, then the rules file from the BASE commit: a PR can't rewrite them."""
-    text = github.read_file(settings.rules_file, target.base_sha)
-    if text is None and settings.rules_file != DEFAULT_RULES_FILE:
-        annotation("warning", f"rules-file {settings.rules_file} not found on the base branch.")
-    return merge_rules(settings.rules, text)
 
 
 def _report(

@@ -17,6 +17,7 @@ from pathlib import Path
 from reviewer import __version__
 from reviewer.actions_io import annotation
 from reviewer.errors import EXIT_INCOMPLETE, ReviewerError
+from reviewer.local import FORMATS
 from reviewer.settings import DEFAULT_CONCURRENCY, DEFAULT_MODEL, build_settings
 from reviewer.severity import FAIL_ON_CHOICES
 
@@ -54,7 +55,39 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--include", default="", help="globs to review, comma-separated")
     review.add_argument("--exclude", default="", help="globs to skip, comma-separated")
     review.add_argument("--concurrency", default=str(DEFAULT_CONCURRENCY))
-    review.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    review.add_argument(
+        "--profile",
+        default="general",
+        help="review profiles, comma-separated: general, security, resilience, performance",
+    )
+    review.add_argument(
+        "--config-file", default="", help="config file, read at --base (.github/reviewer.yml)"
+    )
+    review.add_argument(
+        "--context-files", default="", help="globs of files (at --base) given as context"
+    )
+    review.add_argument(
+        "--min-severity",
+        default="suggestion",
+        choices=("suggestion", "warning", "critical"),
+        help="lowest severity to report (all still count for --fail-on)",
+    )
+    review.add_argument(
+        "--format",
+        default="text",
+        choices=FORMATS,
+        help="report format: text (coloured on a terminal unless NO_COLOR is set), json (the "
+        "findings as a list), markdown (a readable report) or sarif (SARIF 2.1.0, for GitHub "
+        "code scanning and SARIF viewers); default: text",
+    )
+    review.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the report to FILE instead of standard output; the exit code still "
+        "follows --fail-on",
+    )
     return parser
 
 
@@ -107,12 +140,25 @@ def _run_local(args: argparse.Namespace) -> int:
             "include": args.include,
             "exclude": args.exclude,
             "concurrency": args.concurrency,
+            "profile": args.profile,
+            "config-file": args.config_file,
+            "context-files": args.context_files,
+            "min-severity": args.min_severity,
         }
     )
     output = args.format
-    if output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+    # Colour only for a person at a terminal: never in a file, a pipe or with NO_COLOR.
+    to_terminal = args.output is None and sys.stdout.isatty()
+    if output == "text" and to_terminal and not os.environ.get("NO_COLOR"):
         output = "color"
-    return run_local(settings, repo=args.repo, base=args.base, head=args.head, output=output)
+    return run_local(
+        settings,
+        repo=args.repo,
+        base=args.base,
+        head=args.head,
+        output=output,
+        output_file=args.output,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

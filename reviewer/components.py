@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from reviewer.engine import ReviewOptions
 from reviewer.gitattributes import generated_patterns
+from reviewer.guidance import Guidance
 from reviewer.openai_adapter import ChunkReviewer, make_client
 from reviewer.settings import Settings
 
 
-def review_options(settings: Settings, *, rules: str, gitattributes: str = "") -> ReviewOptions:
+def review_options(settings: Settings, guidance: Guidance) -> ReviewOptions:
     return ReviewOptions(
         model=settings.model,
-        rules=rules,
+        rules=guidance.rules,
         include=settings.include,
         exclude=settings.exclude,
         max_chunk_tokens=settings.max_chunk_tokens,
         concurrency=settings.concurrency,
         max_tokens=settings.max_tokens,
-        generated=generated_patterns(gitattributes),
+        generated=generated_patterns(guidance.gitattributes),
+        config=guidance.config,
     )
 
 
@@ -28,8 +30,3 @@ def chunk_reviewer(settings: Settings, *, rules: str) -> ChunkReviewer:
     return ChunkReviewer(
         client, model=settings.model, rules=rules, model_options=settings.model_options
     )
-
-
-def merge_rules(*parts: str | None) -> str:
-    """Rules in their documented order, blank parts dropped."""
-    return "\n\n".join(part.strip() for part in parts if part and part.strip())

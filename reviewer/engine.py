@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reviewer.anchoring import AnchoredFinding, anchor_findings
 from reviewer.chunking import Chunk, build_chunks, split_chunk
+from reviewer.config import RepoConfig
 from reviewer.diff import CommentableIndex, parse_diff
 from reviewer.errors import ModelError, TruncatedAnswer
 from reviewer.filters import SkippedFile, select_files
 from reviewer.findings import Finding
 from reviewer.models import chunk_budget
 from reviewer.plan import dedupe
+from reviewer.policy import cap_severity
 from reviewer.prompt import chunk_messages
 from reviewer.report import ChunkFailure, Usage
+from reviewer.secrets_mask import mask_secrets
 from reviewer.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,7 @@ class ChunkAnswerLike(Protocol):
 class ChunkReviewerLike(Protocol):
     """What the engine needs from a model adapter (`openai_adapter.ChunkReviewer`)."""
 
-    def review(self, chunk_text: str) -> ChunkAnswerLike: ...
+    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswerLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ class ReviewOptions:
     concurrency: int = 4
     max_tokens: int | None = None  # cap on diff tokens reviewed in the whole run
     generated: tuple[str, ...] = ()  # `linguist-generated` patterns from .gitattributes
+    config: RepoConfig = field(default_factory=RepoConfig)  # .github/reviewer.yml
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +74,15 @@ def plan_chunks(
     files = parse_diff(diff_text)
     index = CommentableIndex.build(files)
     selected, skipped = select_files(
-        files, include=options.include, exclude=options.exclude, generated=options.generated
+        files,
+        include=options.include,
+        exclude=(*options.exclude, *options.config.exclude),
+        generated=options.generated,
     )
-    # The fixed part of every request: system prompt, rules and the user message's frame.
-    frame = chunk_messages("", rules=options.rules)
+    # The fixed part of every request: system prompt, rules, the user message's frame, and
+    # (counted in full, to be safe) every path-scoped instruction of the config file.
+    scoped = options.config.instructions_for([rule.pattern for rule in options.config.paths])
+    frame = chunk_messages("", rules=options.rules, instructions=scoped)
     fixed = sum(count_tokens(m.content) for m in frame) + 16
     budget = chunk_budget(
         options.model, fixed_prompt_tokens=fixed, max_chunk_tokens=options.max_chunk_tokens
@@ -120,6 +129,7 @@ def review_diff(
         chunks,
         reviewer,
         count_tokens,
+        instructions=options.config.instructions_for,
         concurrency=options.concurrency,
         deadline=time.monotonic() + time_limit_s,
     )
@@ -127,7 +137,7 @@ def review_diff(
     usage = spent  # requests whose answers were cut off still cost tokens
     for chunk, answer in answers:
         usage = usage + answer.usage
-        findings.extend(anchor_findings(answer.findings, chunk))
+        findings.extend(cap_severity(anchor_findings(answer.findings, chunk), options.config))
     failed = {path for failure in failures for path in failure.paths}
     reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths if p not in failed))
     return ReviewOutcome(
@@ -151,6 +161,7 @@ def run_chunks(
     *,
     concurrency: int,
     deadline: float,
+    instructions: Callable[[Sequence[str]], str] = lambda _paths: "",
 ) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
     """Review chunks in parallel; gather every outcome, in whatever order they finish.
 
@@ -161,8 +172,15 @@ def run_chunks(
     failures: list[ChunkFailure] = []
     spent = Usage()
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
+
+    def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
+        text, masked = mask_secrets(chunk.text)
+        if masked:
+            log.warning("Masked %d secret(s) in chunk %d before sending it.", masked, chunk.index)
+        return pool.submit(reviewer.review, text, instructions(chunk.paths))
+
     pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
-        pool.submit(reviewer.review, chunk.text): (chunk, 0) for chunk in chunks
+        submit(chunk): (chunk, 0) for chunk in chunks
     }
     try:
         while pending:
@@ -191,7 +209,7 @@ def run_chunks(
                         continue
                     log.info("Answer truncated; reviewing chunk %d in two halves.", chunk.index)
                     for half in halves:
-                        pending[pool.submit(reviewer.review, half.text)] = (half, splits + 1)
+                        pending[submit(half)] = (half, splits + 1)
                 except ModelError as error:  # a ConfigError (bad key, model) propagates
                     log.warning("Chunk %d (%s) not reviewed: %s", chunk.index, chunk.paths, error)
                     failures.append(ChunkFailure(chunk.paths, error.message))

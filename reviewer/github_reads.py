@@ -117,6 +117,14 @@ class GitHubReads(GitHubBase):
             "list the PR's comments", lambda: [_posted(c) for c in self._issue.get_comments()]
         )
 
+    def tree_paths(self, ref: str) -> list[str]:
+        """Every file path at `ref` (one request: the recursive git tree)."""
+        tree = self._call(
+            "list the repository's files",
+            lambda: self._repo.get_git_tree(ref, recursive=True).tree,
+        )
+        return [element.path for element in tree if element.type == "blob"]
+
     def read_file(self, path: str, ref: str) -> str | None:
         """A file's text at `ref`, or None when it does not exist there."""
         try:

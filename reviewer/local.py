@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
+import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from reviewer.anchoring import AnchoredFinding
-from reviewer.components import chunk_reviewer, merge_rules, review_options
+from reviewer import __version__
+from reviewer.anchoring import AnchoredFinding, Placement
+from reviewer.base_readers import GitBaseReader
+from reviewer.components import chunk_reviewer, review_options
+from reviewer.diff import Side
 from reviewer.engine import ReviewOutcome, review_diff
 from reviewer.errors import ConfigError
+from reviewer.guidance import load_guidance
 from reviewer.policy import Verdict, decide_verdict
+from reviewer.render import BADGES, finding_body, one_line, sanitize
+from reviewer.sarif import dumps, sarif_log
 from reviewer.settings import Settings
 from reviewer.severity import Severity
 from reviewer.tokens import make_token_counter
@@ -47,34 +56,69 @@ def branch_diff(repo: Path, base: str, head: str) -> str:
     )
 
 
-def file_at(repo: Path, ref: str, path: str) -> str:
-    """A file as it is at `ref` (the base), or "" when it is not there."""
-    try:
-        return git(repo, "show", f"{ref}:{path}")
-    except ConfigError:
-        return ""
+# Output formats of `reviewer review --format`; "color" is text with ANSI colours (a TTY).
+FORMATS = ("text", "json", "markdown", "sarif")
 
 
-def run_local(settings: Settings, *, repo: Path, base: str, head: str, output: str) -> int:
+def run_local(
+    settings: Settings,
+    *,
+    repo: Path,
+    base: str,
+    head: str,
+    output: str,
+    output_file: Path | None = None,
+) -> int:
+    if output_file is not None:
+        # Before the review: a bad path must not cost a model run.
+        _write(output_file, None)
     diff = branch_diff(repo, base, head)
-    rules = merge_rules(settings.rules, file_at(repo, base, settings.rules_file))
-    options = review_options(
-        settings, rules=rules, gitattributes=file_at(repo, base, ".gitattributes")
-    )
     count_tokens, _ = make_token_counter(settings.model)
+    # From the base ref: a branch cannot change its own rules or mark its files generated.
+    guidance = load_guidance(settings, GitBaseReader(repo, base), count_tokens)
+    for note in guidance.notes:
+        print(f"reviewer: {note}", file=sys.stderr)
     outcome = review_diff(
         diff,
-        options,
-        chunk_reviewer(settings, rules=rules),
+        review_options(settings, guidance),
+        chunk_reviewer(settings, rules=guidance.rules),
         count_tokens,
         time_limit_s=settings.time_limit_s,
     )
     verdict = decide_verdict(outcome.findings, settings.fail_on, incomplete=bool(outcome.failures))
-    if output == "json":
-        print(json.dumps(findings_json(outcome.findings), indent=2))
+    # --min-severity trims the report; every finding still counts for the verdict.
+    shown = [f for f in outcome.findings if f.finding.severity.at_least(settings.min_severity)]
+    report = render_report(dataclasses.replace(outcome, findings=shown), verdict, output, repo=repo)
+    if output_file is None:
+        print(report)
     else:
-        print(format_text(outcome, verdict, color=output == "color"))
+        _write(output_file, report + "\n")
     return verdict.exit_code
+
+
+def _write(path: Path, text: str | None) -> None:
+    """Write the report (`text`), or with None only check that `path` can be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            path.touch()
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write --output {path}: {error.strerror or error}") from None
+
+
+def render_report(outcome: ReviewOutcome, verdict: Verdict, output: str, *, repo: Path) -> str:
+    if output == "json":
+        return json.dumps(findings_json(outcome.findings), indent=2)
+    if output == "sarif":
+        # Diff paths are relative to the top level, which --repo need not be.
+        root = Path(git(repo, "rev-parse", "--show-toplevel").strip()).as_uri()
+        log = sarif_log(outcome.findings, tool_version=__version__, repo_root_uri=root)
+        return dumps(log).rstrip("\n")
+    if output == "markdown":
+        return format_markdown(outcome, verdict)
+    return format_text(outcome, verdict, color=output == "color")
 
 
 def findings_json(findings: Sequence[AnchoredFinding]) -> list[dict[str, object]]:
@@ -122,3 +166,74 @@ def format_text(outcome: ReviewOutcome, verdict: Verdict, *, color: bool) -> str
         f"{outcome.usage.completion_tokens} completion tokens. Verdict: {verdict.label}."
     )
     return "\n".join(lines)
+
+
+def format_markdown(outcome: ReviewOutcome, verdict: Verdict) -> str:
+    """A readable report (for a file, a PR description or an issue). Model text goes
+    through the same escaping as PR comments: pasted on GitHub, it pings nobody."""
+    counts = Counter(f.finding.severity for f in outcome.findings)
+    lines = [
+        "# reviewer report",
+        "",
+        f"**Verdict: {verdict.label}** · "
+        + " · ".join(f"{BADGES[s]}: {counts.get(s, 0)}" for s in reversed(Severity)),
+    ]
+    if outcome.findings:
+        lines += ["", "## Findings"]
+    for f in _ordered(outcome.findings):
+        finding = f.finding
+        lines += [
+            "",
+            f"### {BADGES[finding.severity]} · {finding.category.value} · {_md_where(f)}",
+            "",
+            f"**{_md_text(finding.title)}**",
+            "",
+            finding_body(finding.body),
+        ]
+        if finding.suggestion and finding.suggestion.strip():
+            lines += ["", "Suggested change:", "", _fenced(finding.suggestion.strip("\n"))]
+    not_reviewed = [
+        f"- {', '.join(_code(p) for p in failure.paths)}: **not reviewed**, "
+        f"{_md_text(failure.reason)}"
+        for failure in outcome.failures
+    ] + [f"- {_code(s.path)}: skipped, {_md_text(s.reason)}" for s in outcome.skipped]
+    if not_reviewed:
+        lines += ["", "## Not reviewed", "", *not_reviewed]
+    usage = outcome.usage
+    lines += [
+        "",
+        f"_{len(outcome.reviewed_files)} file(s) reviewed; {usage.requests} request(s), "
+        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens._",
+    ]
+    return "\n".join(lines)
+
+
+def _md_text(text: str) -> str:
+    return sanitize(one_line(text))
+
+
+def _md_where(f: AnchoredFinding) -> str:
+    if f.line is None:
+        outside = f.placement is Placement.OUTSIDE
+        note = " (file not in the diff)" if outside else " (line not in the diff)"
+        return _code(f.path) + note
+    start = f"{f.start_line}-" if f.start_line is not None else ""
+    old = " (deleted line)" if f.side is Side.LEFT else ""
+    return f"{_code(f.path)} L{start}{f.line}{old}"
+
+
+def _code(text: str) -> str:
+    """An inline code span that a backtick in the text cannot close early."""
+    text = sanitize(one_line(text))
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fenced(code: str) -> str:
+    fence = "```"
+    while fence in code:
+        fence += "`"
+    return f"{fence}\n{code}\n{fence}"

@@ -148,18 +148,21 @@ class ChunkReviewer:
         wait = state.next_action.sleep if state.next_action is not None else 0
         log.warning("Model request failed (%s); retrying in %.1fs.", error, wait)
 
-    def review(self, chunk_text: str) -> ChunkAnswer:
+    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswer:
+        """`instructions`: path-scoped rules for this chunk's files (see config.py)."""
         meter = _Meter()
         try:
-            return self._review_in_best_mode(chunk_text, meter)
+            return self._review_in_best_mode(chunk_text, instructions, meter)
         except TruncatedAnswer as error:
             raise TruncatedWithUsage(error.message, usage=meter.usage) from None
 
-    def _review_in_best_mode(self, chunk_text: str, meter: _Meter) -> ChunkAnswer:
+    def _review_in_best_mode(
+        self, chunk_text: str, instructions: str, meter: _Meter
+    ) -> ChunkAnswer:
         rejection: _ModeRejected | None = None  # why the previous mode failed
         for mode in self._modes.to_try():
             try:
-                return self._review_in(mode, chunk_text, meter, rejection)
+                return self._review_in(mode, chunk_text, instructions, meter, rejection)
             except _ModeRejected as rejected:
                 meter.add(Usage(requests=1))  # a request, but no tokens were spent
                 rejection = rejected
@@ -167,10 +170,18 @@ class ChunkReviewer:
         raise AssertionError("no answer mode left to try")
 
     def _review_in(
-        self, mode: AnswerMode, chunk_text: str, meter: _Meter, rejection: _ModeRejected | None
+        self,
+        mode: AnswerMode,
+        chunk_text: str,
+        instructions: str,
+        meter: _Meter,
+        rejection: _ModeRejected | None,
     ) -> ChunkAnswer:
         messages = chunk_messages(
-            chunk_text, rules=self._rules, schema_in_prompt=mode.schema_in_prompt
+            chunk_text,
+            rules=self._rules,
+            instructions=instructions,
+            schema_in_prompt=mode.schema_in_prompt,
         )
         response = self._send(messages, mode, meter)
         if rejection is not None:  # the server took this mode: later chunks start with it

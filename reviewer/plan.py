@@ -3,11 +3,13 @@ summary. Nothing is dropped; each finding ends up in exactly one of those places
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewer.anchoring import AnchoredFinding, Placement
 from reviewer.diff import CommentableIndex
+from reviewer.severity import Severity
 from reviewer.state import OpenFinding, as_anchored
 
 
@@ -58,16 +60,21 @@ def plan_publication(
     posted: Mapping[str, str],
     index: CommentableIndex,
     max_comments: int,
+    max_per_file: int | None = None,
+    min_severity: Callable[[str], Severity] = lambda _path: Severity.SUGGESTION,
 ) -> PublishPlan:
     """Split deduplicated findings into new inline comments, already posted ones and the rest.
 
     Inline candidates are checked against the whole diff's index once more, because one
     bad line makes GitHub reject the entire review. The most severe go first when
-    `max_comments` cuts the list."""
+    `max_comments` or `max_per_file` cut the list; findings below `min_severity(path)` are
+    listed in the summary instead of posted."""
     new: list[AnchoredFinding] = []
     already: list[tuple[AnchoredFinding, str]] = []
     summary: list[SummaryEntry] = []
+    per_file: Counter[str] = Counter()
     for finding in sorted(findings, key=lambda f: (-f.finding.severity.rank, f.path, f.line or 0)):
+        threshold = min_severity(finding.path)
         if finding.fingerprint in posted:
             already.append((finding, posted[finding.fingerprint]))
         elif finding.placement is Placement.OUTSIDE:
@@ -76,10 +83,16 @@ def plan_publication(
             summary.append(SummaryEntry(finding, finding.note or "line not in the diff"))
         elif not index.is_commentable(finding.path, finding.line, finding.side):
             summary.append(SummaryEntry(finding, "line not commentable in the diff"))
+        elif not finding.finding.severity.at_least(threshold):
+            summary.append(SummaryEntry(finding, f"below min-severity ({threshold.value})"))
         elif len(new) >= max_comments:
             summary.append(SummaryEntry(finding, f"over the limit of {max_comments} comments"))
+        elif max_per_file is not None and per_file[finding.path] >= max_per_file:
+            reason = f"over the limit of {max_per_file} comments per file"
+            summary.append(SummaryEntry(finding, reason))
         else:
             new.append(finding)
+            per_file[finding.path] += 1
     return PublishPlan(tuple(new), tuple(already), tuple(summary))
 
 

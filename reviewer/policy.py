@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewer.anchoring import AnchoredFinding
+from reviewer.config import RepoConfig
 from reviewer.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from reviewer.severity import Severity
 
@@ -47,3 +49,17 @@ def decide_verdict(
         else ()
     )
     return Verdict(threshold, failing, incomplete)
+
+
+def cap_severity(findings: Iterable[AnchoredFinding], config: RepoConfig) -> list[AnchoredFinding]:
+    """Apply the config file's `max-severity` per path (e.g. tests never block as critical)."""
+    capped = []
+    for finding in findings:
+        caps = [r.max_severity for r in config.rules_for(finding.path) if r.max_severity]
+        if caps:
+            ceiling = min(caps, key=lambda s: s.rank)
+            if finding.finding.severity.rank > ceiling.rank:
+                lowered = finding.finding.model_copy(update={"severity": ceiling})
+                finding = dataclasses.replace(finding, finding=lowered)
+        capped.append(finding)
+    return capped

@@ -15,6 +15,7 @@ from typing import Any
 
 from reviewer.errors import ConfigError
 from reviewer.pricing import Pricing
+from reviewer.prompt import PROFILES
 from reviewer.severity import FAIL_ON_CHOICES, Severity, parse_fail_on
 
 # The public interface: keep in step with action.yml (a test checks it).
@@ -39,10 +40,18 @@ INPUT_NAMES = (
     "time-limit",
     "pr-number",
     "review-drafts",
+    "profile",
+    "min-severity",
+    "max-comments-per-file",
+    "config-file",
+    "context-files",
+    "sarif-file",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 DEFAULT_RULES_FILE = ".github/reviewer.md"
+DEFAULT_CONFIG_FILE = ".github/reviewer.yml"
+DEFAULT_MAX_COMMENTS_PER_FILE = 10
 DEFAULT_MAX_COMMENTS = 30
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
@@ -87,6 +96,12 @@ class Settings:
     time_limit_s: float = DEFAULT_TIME_LIMIT_MIN * 60
     pr_number: str = ""
     review_drafts: bool = False
+    profiles: tuple[str, ...] = ("general",)
+    min_severity: Severity = Severity.SUGGESTION
+    max_comments_per_file: int = DEFAULT_MAX_COMMENTS_PER_FILE
+    config_file: str = DEFAULT_CONFIG_FILE
+    context_files: tuple[str, ...] = ()
+    sarif_file: str = ""
 
 
 def read_input(env: Mapping[str, str], name: str) -> str:
@@ -148,6 +163,17 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         * _int(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN, minimum=1, maximum=360),
         pr_number=get("pr-number"),
         review_drafts=_bool(get("review-drafts"), "review-drafts"),
+        profiles=_profiles(get("profile")),
+        min_severity=_min_severity(get("min-severity")),
+        max_comments_per_file=_int(
+            get("max-comments-per-file"),
+            "max-comments-per-file",
+            DEFAULT_MAX_COMMENTS_PER_FILE,
+            minimum=1,
+        ),
+        config_file=get("config-file") or DEFAULT_CONFIG_FILE,
+        context_files=split_globs(get("context-files")),
+        sarif_file=get("sarif-file"),
     )
 
 
@@ -240,4 +266,25 @@ def _pricing(value: str) -> Pricing | None:
         raise ConfigError(
             "Input pricing needs numbers for `input` and `output` (USD per million tokens).",
             hint='E.g. {"input": 0.4, "cached_input": 0.1, "output": 1.6}.',
+        ) from None
+
+
+def _profiles(value: str) -> tuple[str, ...]:
+    names = split_globs(value.lower()) or ("general",)
+    unknown = [name for name in names if name not in PROFILES]
+    if unknown:
+        raise ConfigError(
+            f"Unknown profile {', '.join(map(repr, unknown))}.",
+            hint=f"Use one or more of: {', '.join(PROFILES)} (comma-separated).",
+        )
+    return names
+
+
+def _min_severity(value: str) -> Severity:
+    try:
+        return Severity(value.lower() or "suggestion")
+    except ValueError:
+        raise ConfigError(
+            f"Unknown min-severity value {value!r}.",
+            hint="Use one of: suggestion, warning, critical.",
         ) from None

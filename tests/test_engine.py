@@ -44,7 +44,7 @@ class ScriptedReviewer:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def review(self, chunk_text: str) -> Answer:
+    def review(self, chunk_text: str, instructions: str = "") -> Answer:
         with self.lock:
             self.calls.append(chunk_text)
             self.in_flight += 1

@@ -89,5 +89,55 @@ def test_help_documents_the_commands() -> None:
         [sys.executable, "-m", "reviewer", "review", "--help"], capture_output=True, text=True
     )
     assert done.returncode == 0
-    for flag in ("--base", "--head", "--repo", "--fail-on", "--format"):
+    for flag in ("--base", "--head", "--repo", "--fail-on", "--format", "--output"):
         assert flag in done.stdout
+    for fmt in ("text", "json", "markdown", "sarif"):
+        assert fmt in done.stdout
+
+
+def test_local_review_markdown_report_to_a_file(
+    repo: GitRepo, fake_model: FakeModelServer, tmp_path: Path
+) -> None:
+    ping = Trigger("PASSWORD", category="security", title="Secret for @octocat <!-- x -->")
+    fake_model.model = ReadingModel([EVAL, ping])
+    out = tmp_path / "report.md"
+    done = review(repo, fake_model, "--format", "markdown", "--output", str(out))
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""  # the report went to the file
+    report = out.read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(HEAD_APP.splitlines(), 1) if "eval(" in t)
+    assert report.startswith("# reviewer report\n\n**Verdict: fail**")
+    assert f"### 🔴 Critical · security · `src/app.py` L{line}" in report
+    assert "**eval() of input**" in report
+    # Model text is escaped as in PR comments: no ping, no forged HTML comment.
+    assert "@\u200boctocat" in report and "<!--" not in report
+    assert "\x1b[" not in report
+
+
+def test_local_review_sarif_output(repo: GitRepo, fake_model: FakeModelServer) -> None:
+    fake_model.model = ReadingModel([EVAL])
+    done = review(repo, fake_model, "--format", "sarif", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    log = json.loads(done.stdout)
+    (result,) = log["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("reviewer/security", "error")
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"}
+
+
+def test_output_directories_are_created(repo: GitRepo, fake_model: FakeModelServer) -> None:
+    fake_model.model = ReadingModel([EVAL])
+    out = repo.root / "reports" / "review.json"
+    done = review(repo, fake_model, "--format", "json", "--output", str(out))
+    assert done.returncode == 1, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["category"] == "security"
+
+
+def test_unwritable_output_fails_before_the_review(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    fake_model.model = ReadingModel([EVAL])
+    done = review(repo, fake_model, "--output", str(repo.root / "src" / "app.py" / "out.txt"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("reviewer: cannot write --output")
+    assert fake_model.requests == []

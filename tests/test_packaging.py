@@ -40,6 +40,12 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "time-limit": "20",
     "pr-number": "",
     "review-drafts": "false",
+    "profile": "general",
+    "min-severity": "suggestion",
+    "max-comments-per-file": "10",
+    "config-file": ".github/reviewer.yml",
+    "context-files": "",
+    "sarif-file": "",
 }
 EXPECTED_OUTPUTS = {
     "findings",

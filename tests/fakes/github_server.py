@@ -291,6 +291,7 @@ class FakeGitHub(GitHubState):
             ("GET", comment, self._get_issue_comment),
             ("PATCH", comment, self._update_issue_comment),
             ("GET", r"/contents/(?P<path>.+)", self._get_contents),
+            ("GET", r"/git/trees/(?P<tree_sha>[^/]+)", self._get_tree),
             ("GET", r"/compare/(?P<base>[^./]+)\.\.\.(?P<head>[^./]+)", self._compare),
             ("GET", r"/collaborators/(?P<username>[^/]+)/permission", self._get_permission),
         ]
@@ -462,6 +463,16 @@ class FakeGitHub(GitHubState):
         if call.token.user_type == "Bot":
             return error(403, "Resource not accessible by integration", status="403")
         return Reply(200, payloads.authenticated_user_json(call.token.login))
+
+    def _get_tree(self, call: Call) -> Reply:
+        """The files set with `set_file` at that ref, as a recursive git tree."""
+        ref = call.params["tree_sha"]
+        paths = sorted(path for (at, path) in self.files if at == ref)
+        entries = [
+            {"path": p, "mode": "100644", "type": "blob", "sha": "0" * 40, "size": 1, "url": ""}
+            for p in paths
+        ]
+        return Reply(200, {"sha": ref, "url": "", "tree": entries, "truncated": False})
 
     def _graphql(self, call: Call) -> Reply:
         return Reply(200, handle_graphql(self, call.token, call.body or {}))
