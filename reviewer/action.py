@@ -131,6 +131,7 @@ def run_action(env: Mapping[str, str]) -> int:
         count_tokens,
         unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
+        read_new_text=lambda path: github.read_file(path, target.head_sha),
     )
     carried: list[OpenFinding] = []
     if previous is not None and scope.since is not None:

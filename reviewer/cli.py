@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--context-files", default="", help="globs of files (at --base) given as context"
     )
     review.add_argument(
+        "--full-files",
+        action="store_true",
+        help="show small changed files whole to the model, not only their hunks",
+    )
+    review.add_argument(
         "--min-severity",
         default="suggestion",
         choices=("suggestion", "warning", "critical"),
@@ -144,6 +149,7 @@ def _run_local(args: argparse.Namespace) -> int:
             "config-file": args.config_file,
             "context-files": args.context_files,
             "min-severity": args.min_severity,
+            "full-files": "true" if args.full_files else "false",
         }
     )
     output = args.format

@@ -20,6 +20,7 @@ def review_options(settings: Settings, guidance: Guidance) -> ReviewOptions:
         max_tokens=settings.max_tokens,
         generated=generated_patterns(guidance.gitattributes),
         config=guidance.config,
+        full_files=settings.full_files,
     )
 
 

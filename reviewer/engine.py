@@ -16,10 +16,11 @@ from typing import Protocol
 from reviewer.anchoring import AnchoredFinding, anchor_findings
 from reviewer.chunking import Chunk, build_chunks, split_chunk
 from reviewer.config import RepoConfig
-from reviewer.diff import CommentableIndex, parse_diff
+from reviewer.diff import CommentableIndex, FileDiff, parse_diff
 from reviewer.errors import ModelError, TruncatedAnswer
 from reviewer.filters import SkippedFile, select_files
 from reviewer.findings import Finding
+from reviewer.full_files import FULL_FILE_MAX_FILES, wants_full_text, with_full_context
 from reviewer.models import chunk_budget
 from reviewer.plan import dedupe
 from reviewer.policy import cap_severity
@@ -55,6 +56,7 @@ class ReviewOptions:
     max_tokens: int | None = None  # cap on diff tokens reviewed in the whole run
     generated: tuple[str, ...] = ()  # `linguist-generated` patterns from .gitattributes
     config: RepoConfig = field(default_factory=RepoConfig)  # .github/reviewer.yml
+    full_files: bool = False  # show small changed files whole (see full_files.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,12 @@ class ReviewOutcome:
 
 
 def plan_chunks(
-    diff_text: str, options: ReviewOptions, count_tokens: TokenCounter
+    diff_text: str,
+    options: ReviewOptions,
+    count_tokens: TokenCounter,
+    read_new_text: Callable[[str], str | None] | None = None,
 ) -> tuple[list[Chunk], CommentableIndex, list[SkippedFile]]:
+    """`read_new_text(path)`: a changed file's new text, for `full_files`."""
     files = parse_diff(diff_text)
     index = CommentableIndex.build(files)
     selected, skipped = select_files(
@@ -79,6 +85,8 @@ def plan_chunks(
         exclude=(*options.exclude, *options.config.exclude),
         generated=options.generated,
     )
+    if options.full_files and read_new_text is not None:
+        selected = _expanded(selected, read_new_text)
     # The fixed part of every request: system prompt, rules, the user message's frame, and
     # (counted in full, to be safe) every path-scoped instruction of the config file.
     scoped = options.config.instructions_for([rule.pattern for rule in options.config.paths])
@@ -90,6 +98,15 @@ def plan_chunks(
     chunks, too_large = build_chunks(selected, count_tokens, budget)
     chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
     return chunks, index, skipped + too_large + over_cap
+
+
+def _expanded(
+    files: Sequence[FileDiff], read_new_text: Callable[[str], str | None]
+) -> list[FileDiff]:
+    """Small changed files shown whole; the commentable index keeps the diff's own lines."""
+    eligible = [f.path for f in files if wants_full_text(f)][:FULL_FILE_MAX_FILES]
+    texts = {path: text for path in eligible if (text := read_new_text(path)) is not None}
+    return [with_full_context(f, texts[f.path]) if f.path in texts else f for f in files]
 
 
 def apply_token_cap(
@@ -121,9 +138,10 @@ def review_diff(
     *,
     unavailable: Sequence[SkippedFile] = (),
     time_limit_s: float = 20 * 60,
+    read_new_text: Callable[[str], str | None] | None = None,
 ) -> ReviewOutcome:
     """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
-    chunks, index, skipped = plan_chunks(diff_text, options, count_tokens)
+    chunks, index, skipped = plan_chunks(diff_text, options, count_tokens, read_new_text)
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
     answers, failures, spent = run_chunks(
         chunks,

@@ -84,6 +84,7 @@ def run_local(
         chunk_reviewer(settings, rules=guidance.rules),
         count_tokens,
         time_limit_s=settings.time_limit_s,
+        read_new_text=GitBaseReader(repo, head).read,
     )
     verdict = decide_verdict(outcome.findings, settings.fail_on, incomplete=bool(outcome.failures))
     # --min-severity trims the report; every finding still counts for the verdict.

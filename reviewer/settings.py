@@ -46,6 +46,7 @@ INPUT_NAMES = (
     "config-file",
     "context-files",
     "sarif-file",
+    "full-files",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -102,6 +103,7 @@ class Settings:
     config_file: str = DEFAULT_CONFIG_FILE
     context_files: tuple[str, ...] = ()
     sarif_file: str = ""
+    full_files: bool = False
 
 
 def read_input(env: Mapping[str, str], name: str) -> str:
@@ -174,6 +176,7 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         config_file=get("config-file") or DEFAULT_CONFIG_FILE,
         context_files=split_globs(get("context-files")),
         sarif_file=get("sarif-file"),
+        full_files=_bool(get("full-files"), "full-files"),
     )
 
 

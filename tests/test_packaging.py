@@ -46,6 +46,7 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "config-file": ".github/reviewer.yml",
     "context-files": "",
     "sarif-file": "",
+    "full-files": "false",
 }
 EXPECTED_OUTPUTS = {
     "findings",
