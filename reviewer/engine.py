@@ -26,7 +26,7 @@ from reviewer.plan import dedupe
 from reviewer.policy import cap_severity
 from reviewer.prompt import chunk_messages
 from reviewer.report import ChunkFailure, Usage
-from reviewer.secrets_mask import mask_secrets
+from reviewer.secrets_mask import mask_file
 from reviewer.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ def plan_chunks(
     )
     if options.full_files and read_new_text is not None:
         selected = _expanded(selected, read_new_text)
+    selected = _masked(selected)
     # The fixed part of every request: system prompt, rules, the user message's frame, and
     # (counted in full, to be safe) every path-scoped instruction of the config file.
     scoped = options.config.instructions_for([rule.pattern for rule in options.config.paths])
@@ -98,6 +99,15 @@ def plan_chunks(
     chunks, too_large = build_chunks(selected, count_tokens, budget)
     chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
     return chunks, index, skipped + too_large + over_cap
+
+
+def _masked(files: Sequence[FileDiff]) -> list[FileDiff]:
+    """Secrets never reach the model (secrets_mask.py)."""
+    masked = [mask_file(f) for f in files]
+    total = sum(count for _, count in masked)
+    if total:
+        log.warning("Masked %d secret(s) in the diff before sending it to the model.", total)
+    return [f for f, _ in masked]
 
 
 def _expanded(
@@ -192,10 +202,7 @@ def run_chunks(
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
 
     def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
-        text, masked = mask_secrets(chunk.text)
-        if masked:
-            log.warning("Masked %d secret(s) in chunk %d before sending it.", masked, chunk.index)
-        return pool.submit(reviewer.review, text, instructions(chunk.paths))
+        return pool.submit(reviewer.review, chunk.text, instructions(chunk.paths))
 
     pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
         submit(chunk): (chunk, 0) for chunk in chunks

@@ -56,7 +56,13 @@ def translate(error: GithubException, action: str) -> GitHubError | GitHubAuthEr
             f"GitHub rejected the token while trying to {action} (401 {message}).",
             hint="Check the `github-token` input; the default `${{ github.token }}` works.",
         )
-    if error.status in (403, 404) and "rate limit" not in message.lower():
+    if error.status == 404:
+        return GitHubPermissionError(
+            f"GitHub found nothing when trying to {action} (404).",
+            hint="The pull request may have been deleted, or the token cannot see this "
+            "repository: check `github-token` and the workflow's `permissions:`.",
+        )
+    if error.status == 403 and "rate limit" not in message.lower():
         return GitHubPermissionError(
             f"GitHub refused to {action} ({error.status} {message}).",
             hint="Give the workflow `permissions: { contents: read, pull-requests: write }`. "

@@ -11,13 +11,16 @@ from reviewer.fingerprint import PostedComment
 from reviewer.github_base import DIFF_MEDIA_TYPE, ChangedFile, GitHubBase, _posted
 from reviewer.github_errors import DiffTooLarge, GitHubPermissionError, error_message, translate
 
+# Who GITHUB_TOKEN posts as; only markers in its comments are believed.
+ACTIONS_BOT = "github-actions[bot]"
+
 
 class GitHubReads(GitHubBase):
     def identity(self, token: str = "") -> str | None:
-        """The login we post as, or None for an app installation token (GITHUB_TOKEN is one,
-        `ghs_…`): those have no user to read, and markers are then trusted from bots."""
+        """The login we post as. An installation token (`ghs_…`, as GITHUB_TOKEN is) has no
+        user to read: it posts as `github-actions[bot]`. None only if it cannot be known."""
         if token.startswith("ghs_"):
-            return None
+            return ACTIONS_BOT
         try:
             return self._gh.get_user().login
         except GithubException as error:

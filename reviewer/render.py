@@ -19,10 +19,17 @@ BADGES = {
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
 
 
+_CODE = re.compile(r"(```[\s\S]*?```|`[^`\n]*`)")
+
+
 def sanitize(text: str) -> str:
-    """Neutralise HTML comments (no forged markers) and @mentions (nobody is pinged)."""
+    """Model text made inert: no HTML (outside code, where markdown shows it as text), no
+    HTML comments anywhere (no forged markers), no @mentions (nobody is pinged)."""
     text = text.replace("<!--", "&lt;!--").replace("-->", "--&gt;")
-    return _MENTION.sub("@\u200b", text)
+    parts = _CODE.split(text)
+    for i in range(0, len(parts), 2):  # even parts are prose, odd ones code
+        parts[i] = parts[i].replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@\u200b", "".join(parts))
 
 
 # A finding's explanation is a few sentences; anything longer is the model rambling.

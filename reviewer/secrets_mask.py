@@ -1,12 +1,15 @@
 """Secrets in a diff are masked before the text reaches the model.
 
-The model still sees that a secret was committed (which is worth a finding) but not the
-secret. Each replacement is no longer than what it replaces, so chunk budgets still hold,
-and every line keeps its number, so citations stay right."""
+Masking works on a file's lines before the diff is cut into chunks, so no cut can split a
+key. The model still sees that a secret was committed (which is worth a finding) but not
+the secret; every line keeps its place and number, so citations stay right."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
+from reviewer.diff import FileDiff
 
 # Well-known shapes with few false positives; names go into the replacement.
 _PATTERNS: tuple[tuple[str, str], ...] = (
@@ -49,3 +52,23 @@ def mask_secrets(text: str) -> tuple[str, int]:
             in_key = not _KEY_END.search(line)
             lines[i] = (prefix.group(0) if prefix else "") + "[REDACTED]"
     return "\n".join(lines), count
+
+
+def mask_file(file: FileDiff) -> tuple[FileDiff, int]:
+    """The file with secrets in its lines masked (a private key spanning lines, too)."""
+    count = 0
+    in_key = False
+    hunks = []
+    for hunk in file.hunks:
+        lines = []
+        for line in hunk.lines:
+            text, masked = mask_secrets(line.text) if not in_key else ("[REDACTED]", 1)
+            count += masked if not in_key else 0
+            if in_key:
+                in_key = not _KEY_END.search(line.text)
+            else:
+                begin = _KEY_BEGIN.search(line.text)
+                in_key = begin is not None and not _KEY_END.search(line.text, begin.end())
+            lines.append(line._replace(text=text) if text != line.text else line)
+        hunks.append(dataclasses.replace(hunk, lines=tuple(lines)))
+    return (dataclasses.replace(file, hunks=tuple(hunks)), count) if count else (file, 0)

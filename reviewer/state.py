@@ -18,8 +18,13 @@ from reviewer.anchoring import AnchoredFinding, Placement
 from reviewer.diff import FileDiff, LineKind, Side
 from reviewer.findings import Finding
 
-_STATE = re.compile(r"<!-- reviewer:state ([A-Za-z0-9+/=]*) -->")
-_HEAD = re.compile(r"<!-- reviewer:summary head=([0-9a-f]{7,40}) ")
+# Only the block right before the closing summary marker counts: a copy anywhere else
+# (say, quoted in model text the summary repeats) is not ours.
+_STATE = re.compile(
+    r"<!-- reviewer:state ([A-Za-z0-9+/=]*) -->\s*<!-- reviewer:summary head=[0-9a-f]{7,40} "
+    r"v=[\w.+-]+ -->\s*\Z"
+)
+_HEAD = re.compile(r"<!-- reviewer:summary head=([0-9a-f]{7,40}) v=[\w.+-]+ -->\s*\Z")
 
 
 @dataclass(frozen=True, slots=True)
