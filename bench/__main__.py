@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github
+from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github, bench_runs
 
 SECTIONS = [
     ("Diff pipeline: parse + chunk + render (issue 3)", bench_diff.main),
     ("Anchoring against a simulated erring model (issue 4)", bench_anchoring.main),
     ("Parallel model requests, fake model with 1 s latency (issue 4)", bench_concurrency.main),
     ("GitHub API calls per run (issue 5)", bench_github.main),
+    (
+        "Whole runs, fake model with 0.2 s latency (issue 7; JSON in bench/results/)",
+        bench_runs.main,
+    ),
 ]
 
 

@@ -78,6 +78,7 @@ def action(tmp: Path, github: FakeGitHub, model: FakeModelServer, event_path: Pa
         "INPUT_API-KEY": "sk-bench",
         "INPUT_BASE-URL": model.base_url,
         "INPUT_MAX-COMMENTS": "100",
+        "INPUT_MAX-COMMENTS-PER-FILE": "100",
     }
     with contextlib.redirect_stdout(io.StringIO()):
         return run_action(env)

@@ -47,8 +47,24 @@ class PreviousReview:
     open_findings: tuple[OpenFinding, ...]
 
 
+# The state must leave the summary room under GitHub's 65,536-character limit.
+MAX_STATE_CHARS = 20_000
+_RANK = {"critical": 0, "warning": 1, "suggestion": 2}
+
+
 def state_block(findings: Iterable[OpenFinding]) -> str:
-    data = json.dumps([asdict(f) for f in findings], separators=(",", ":"))
+    """The open findings, most severe first, as many as fit in MAX_STATE_CHARS. The rest
+    are still on the PR as comments; only their carry-over to the next summary is lost."""
+    kept: list[dict[str, object]] = []
+    size = 0
+    for finding in sorted(findings, key=lambda f: _RANK.get(f.severity, 3)):
+        item = asdict(finding)
+        cost = (len(json.dumps(item, separators=(",", ":"))) + 1) * 4 // 3 + 4
+        if size + cost > MAX_STATE_CHARS:
+            break
+        kept.append(item)
+        size += cost
+    data = json.dumps(kept, separators=(",", ":"))
     return f"<!-- reviewer:state {base64.b64encode(data.encode()).decode()} -->"
 
 

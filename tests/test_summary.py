@@ -1,3 +1,5 @@
+import dataclasses
+
 from core_helpers import anchored, index
 
 from reviewer.filters import SkippedFile
@@ -54,4 +56,15 @@ def test_summary_stays_under_githubs_limit() -> None:
     body = render_summary(report(many))
     assert len(body) <= MAX_BODY
     assert "truncated" in body
+    assert is_summary(body)
+
+
+def test_summary_with_hundreds_of_open_findings_still_fits() -> None:
+    many = [anchored(path=f"src/m{i}.py", title=f"finding {i} " + "x" * 150) for i in range(900)]
+    from reviewer.state import open_finding
+
+    body = render_summary(
+        dataclasses.replace(report(many), open_findings=tuple(open_finding(f) for f in many))
+    )
+    assert len(body) <= 65_536
     assert is_summary(body)
