@@ -26,7 +26,10 @@ def review_options(settings: Settings, guidance: Guidance) -> ReviewOptions:
 
 def chunk_reviewer(settings: Settings, *, rules: str) -> ChunkReviewer:
     client = make_client(
-        api_key=settings.api_key, base_url=settings.base_url, api_version=settings.api_version
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        api_version=settings.api_version,
+        timeout_s=settings.request_timeout_s,
     )
     return ChunkReviewer(
         client, model=settings.model, rules=rules, model_options=settings.model_options

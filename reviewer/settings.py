@@ -47,6 +47,7 @@ INPUT_NAMES = (
     "context-files",
     "sarif-file",
     "full-files",
+    "request-timeout",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -104,6 +105,7 @@ class Settings:
     context_files: tuple[str, ...] = ()
     sarif_file: str = ""
     full_files: bool = False
+    request_timeout_s: float = 120.0
 
 
 def read_input(env: Mapping[str, str], name: str) -> str:
@@ -177,6 +179,9 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         context_files=split_globs(get("context-files")),
         sarif_file=get("sarif-file"),
         full_files=_bool(get("full-files"), "full-files"),
+        request_timeout_s=float(
+            _int(get("request-timeout"), "request-timeout", 120, minimum=1, maximum=3600)
+        ),
     )
 
 

@@ -193,6 +193,7 @@ class ModelFault(Case):
     retry_log: str = ""  # how long the action said it would wait before retrying
     min_wait_s: float = 0.0  # the retry came at least this long after the fault
     reason: str = ""  # why the chunk was not reviewed, in the summary
+    inputs: dict[str, str] = field(default_factory=dict)  # action inputs for this case
 
     def arrange(self, run: Run) -> dict[str, Any]:
         first = self.answers[0]
@@ -202,7 +203,7 @@ class ModelFault(Case):
             return first(body)
 
         run.model.queue(stamped, *self.answers[1:])
-        return {}
+        return {"inputs": self.inputs} if self.inputs else {}
 
 
 MODEL_FAULTS = [
@@ -223,7 +224,7 @@ MODEL_FAULTS = [
     ),
     ModelFault("429-no-retry-after-once", (failing(429, RATE_LIMITED),), 1, min_wait_s=1.0),
     ModelFault("500-once", (failing(500, SERVER_ERROR),), 1, min_wait_s=1.0),
-    ModelFault("timeout-once", (answer_after(125.0),), 1),
+    ModelFault("timeout-once", (answer_after(4.0),), 1, inputs={"request-timeout": "2"}),
     ModelFault("connection-dropped-once", (dropped_connection,), 1, min_wait_s=1.0),
     ModelFault("invalid-json-once", (scripted(NOT_JSON),), 1),
     # A persistent schema violation or empty answer takes this same path (asked again
@@ -246,19 +247,11 @@ MODEL_FAULTS = [
     ModelFault("refusal", (REFUSED,), 3, min_requests=1, reason="refused to review"),
     ModelFault("empty-answer-once", (EMPTY,), 1),
 ]
-TIMEOUT_SKIP = pytest.mark.skip(
-    reason="the model client's timeout is fixed at 120 s (components.chunk_reviewer calls "
-    "make_client without timeout_s; no input or variable sets it) and `time-limit` is at "
-    "least 1 minute: a timeout cannot be provoked in under 120 s"
-)
 
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, id=c.id, marks=[TIMEOUT_SKIP] if c.id.startswith("timeout") else [])
-        for c in MODEL_FAULTS
-    ],
+    [pytest.param(c, id=c.id) for c in MODEL_FAULTS],
 )
 def test_model_faults(runs: dict[str, Run], case: ModelFault) -> None:
     run = finished(runs, case)

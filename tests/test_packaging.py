@@ -47,6 +47,7 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "context-files": "",
     "sarif-file": "",
     "full-files": "false",
+    "request-timeout": "120",
 }
 EXPECTED_OUTPUTS = {
     "findings",
