@@ -64,10 +64,6 @@ def render_hunk(hunk: Hunk) -> str:
     return "\n".join([hunk.header, *map(render_line, hunk.lines)])
 
 
-def render_piece(file: FileDiff, hunks: Sequence[Hunk]) -> str:
-    return "\n".join([render_file_header(file), *map(render_hunk, hunks)]) + "\n"
-
-
 def review_priority(path: str) -> int:
     """Source first, then tests, then docs and configuration: what a reviewer reads first."""
     lowered = path.lower()

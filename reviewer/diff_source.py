@@ -21,7 +21,6 @@ NO_PATCH = "GitHub's API gives no diff for it (binary or too large); check out t
 @dataclass(frozen=True, slots=True)
 class PullDiff:
     text: str
-    origin: str  # "api", "checkout" or "files"
     unavailable: tuple[SkippedFile, ...] = field(default=())
 
 
@@ -34,14 +33,14 @@ def fetch_pull_diff(
     changed_files: int | None = None,
 ) -> PullDiff:
     try:
-        return PullDiff(github.fetch_diff(), "api")
+        return PullDiff(github.fetch_diff())
     except DiffTooLarge as refusal:
         log.warning("%s Falling back.", refusal.message)
     text = checkout_diff(workspace, base_sha, head_sha)
     if text is not None:
-        return PullDiff(text, "checkout")
+        return PullDiff(text)
     diff, unavailable = diff_from_files(github.changed_files(), total=changed_files)
-    return PullDiff(diff, "files", tuple(unavailable))
+    return PullDiff(diff, tuple(unavailable))
 
 
 def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | None:

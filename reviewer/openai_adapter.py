@@ -1,10 +1,9 @@
 """The model adapter: one chunk in, validated findings and token usage out.
 
-Transient failures (429, 5xx, timeouts, dropped connections) are retried with
-exponential backoff and jitter, honouring `retry-after-ms` and `Retry-After`; client
-errors are not retried but turned into an error that says how to fix the cause. A server
-that rejects the answer format gets the next one (`answer_modes`). An answer that is not
-valid for the schema gets exactly one re-ask quoting the validation error.
+Transient failures (429, 5xx, timeouts, dropped connections) are retried with backoff and
+jitter, honouring `retry-after-ms`/`Retry-After`; client errors become an error saying how
+to fix the cause. A server rejecting the answer format gets the next one (`answer_modes`);
+an answer invalid for the schema gets exactly one re-ask quoting the validation error.
 """
 
 from __future__ import annotations
