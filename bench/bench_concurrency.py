@@ -12,9 +12,10 @@ import time
 
 from bench.fakes import served_model
 from bench.synthetic import synthetic_diff
-from reviewer.engine import ReviewOptions, review_diff
-from reviewer.openai_adapter import ChunkReviewer, make_client
-from reviewer.tokens import make_token_counter
+from reviewer.app.engine import review_diff
+from reviewer.core.chunk_plan import ReviewOptions
+from reviewer.model.chunk_reviewer import ChunkReviewer, make_client
+from reviewer.model.tokenizer import make_token_counter
 
 
 def run(concurrency: int, *, latency_s: float, chunks: int) -> dict[str, float]:

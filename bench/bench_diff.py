@@ -14,8 +14,8 @@ import time
 import tracemalloc
 
 from bench.synthetic import synthetic_diff
-from reviewer.engine import ReviewOptions, plan_chunks
-from reviewer.tokens import make_token_counter
+from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
+from reviewer.model.tokenizer import make_token_counter
 
 SIZES = (1_000, 10_000, 50_000)
 
@@ -28,7 +28,8 @@ def measure(changed: int, model: str = "gpt-4.1-mini") -> dict[str, float]:
     count, exact = make_token_counter(model)
     cpu = time.process_time()
     wall = time.perf_counter()
-    chunks, _, skipped = plan_chunks(diff, options, count)
+    planned = plan_chunks(diff, options, count)
+    chunks, skipped = planned.chunks, planned.skipped
     cpu = time.process_time() - cpu
     wall = time.perf_counter() - wall
     fresh, _ = make_token_counter(model)

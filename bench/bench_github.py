@@ -23,7 +23,7 @@ from bench.fakes import (
     served_github,
     served_model,
 )
-from reviewer.action import run_action
+from reviewer.app.action import run_action
 
 RISKY = Trigger("eval(", severity="warning", category="security", title="eval")
 

@@ -30,8 +30,8 @@ from bench.fakes import (
     served_model,
 )
 from bench.synthetic import synthetic_diff
-from reviewer.action import run_action
-from reviewer.tokens import make_token_counter
+from reviewer.app.action import run_action
+from reviewer.model.tokenizer import make_token_counter
 
 BASE, HEAD, NEXT = "b" * 40, "c" * 40, "d" * 40
 

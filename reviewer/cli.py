@@ -11,15 +11,16 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reviewer import __version__
-from reviewer.actions_io import annotation
+from reviewer.app.actions_io import annotation
+from reviewer.app.local_report import FORMATS
+from reviewer.app.runtime import Runtime
+from reviewer.app.settings import DEFAULT_CONCURRENCY, DEFAULT_MODEL, build_settings
+from reviewer.core.severity import FAIL_ON_CHOICES
 from reviewer.errors import EXIT_INCOMPLETE, ReviewerError
-from reviewer.local import FORMATS
-from reviewer.settings import DEFAULT_CONCURRENCY, DEFAULT_MODEL, build_settings
-from reviewer.severity import FAIL_ON_CHOICES
 
 log = logging.getLogger("reviewer")
 
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--base", default="main", help="base ref (default: main)")
     review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
     review.add_argument("--repo", type=Path, default=Path("."), help="repository path")
-    review.add_argument("--model", default=os.environ.get("REVIEWER_MODEL", DEFAULT_MODEL))
+    review.add_argument("--model", default=None)
     review.add_argument("--api-key", default=None, help="model API key (default: $OPENAI_API_KEY)")
     review.add_argument(
         "--base-url", default=None, help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)"
@@ -96,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    runtime: Runtime | None = None,
+) -> int:
+    """`env`: the environment to read (default: the process's); `runtime`: the run's waits."""
+    env = os.environ if env is None else env
     args = build_parser().parse_args(argv)
     action_mode = args.command in (None, "action")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
@@ -105,10 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if action_mode:
-            from reviewer.action import run_action
+            from reviewer.app.action import run_action
 
-            return run_action(os.environ)
-        return _run_local(args)
+            return run_action(env, runtime)
+        return _run_local(args, env, runtime)
     except ReviewerError as error:
         _report_error(str(error), action_mode)
         return error.exit_code
@@ -130,14 +138,14 @@ def _report_error(message: str, action_mode: bool) -> None:
         print(f"reviewer: {message}", file=sys.stderr)
 
 
-def _run_local(args: argparse.Namespace) -> int:
-    from reviewer.local import run_local
+def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtime | None) -> int:
+    from reviewer.app.local import run_local
 
     settings = build_settings(
         {
-            "api-key": args.api_key or os.environ.get("OPENAI_API_KEY", ""),
-            "base-url": args.base_url or os.environ.get("OPENAI_BASE_URL", ""),
-            "model": args.model,
+            "api-key": args.api_key or env.get("OPENAI_API_KEY", ""),
+            "base-url": args.base_url or env.get("OPENAI_BASE_URL", ""),
+            "model": args.model or env.get("REVIEWER_MODEL") or DEFAULT_MODEL,
             "rules": args.rules,
             "rules-file": args.rules_file,
             "fail-on": args.fail_on,
@@ -155,7 +163,7 @@ def _run_local(args: argparse.Namespace) -> int:
     output = args.format
     # Colour only for a person at a terminal: never in a file, a pipe or with NO_COLOR.
     to_terminal = args.output is None and sys.stdout.isatty()
-    if output == "text" and to_terminal and not os.environ.get("NO_COLOR"):
+    if output == "text" and to_terminal and not env.get("NO_COLOR"):
         output = "color"
     return run_local(
         settings,
@@ -164,6 +172,7 @@ def _run_local(args: argparse.Namespace) -> int:
         head=args.head,
         output=output,
         output_file=args.output,
+        runtime=runtime,
     )
 
 

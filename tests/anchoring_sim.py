@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reviewer.anchoring import Placement, anchor_finding
-from reviewer.diff import CommentableIndex, DiffLine, FileDiff, LineKind, parse_diff
-from reviewer.findings import Finding
-from reviewer.plan import plan_publication
+from reviewer.core.anchoring import Placement, anchor_finding
+from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, LineKind, parse_diff
+from reviewer.core.findings import Finding
+from reviewer.core.plan import plan_publication
 
 WORDS = (
     *("user", "request", "value", "result", "config", "handler"),

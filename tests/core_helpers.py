@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reviewer.anchoring import AnchoredFinding, anchor_finding
-from reviewer.diff import CommentableIndex, parse_diff
-from reviewer.findings import Finding
+from reviewer.core.anchoring import AnchoredFinding, anchor_finding
+from reviewer.core.diff import CommentableIndex, parse_diff
+from reviewer.core.findings import Finding
 
 DIFF = """\
 diff --git a/app.py b/app.py

@@ -2,10 +2,10 @@ from typing import Any
 
 import pytest
 
-from reviewer.anchoring import Placement, anchor_finding, chunk_index, resolve_path
-from reviewer.chunking import build_chunks
-from reviewer.diff import CommentableIndex, Side, parse_diff
-from reviewer.findings import Finding
+from reviewer.core.anchoring import Placement, anchor_finding, chunk_index, resolve_path
+from reviewer.core.chunking import build_chunks
+from reviewer.core.diff import CommentableIndex, Side, parse_diff
+from reviewer.core.findings import Finding
 
 DIFF = """\
 diff --git a/src/app.py b/src/app.py

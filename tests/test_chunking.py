@@ -3,8 +3,16 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.chunking import build_chunks, render_line, review_priority
-from reviewer.diff import CommentableIndex, DiffLine, FileDiff, FileStatus, Hunk, LineKind, Side
+from reviewer.core.chunking import build_chunks, render_line, review_priority
+from reviewer.core.diff import (
+    CommentableIndex,
+    DiffLine,
+    FileDiff,
+    FileStatus,
+    Hunk,
+    LineKind,
+    Side,
+)
 
 
 def words(text: str) -> int:
@@ -136,7 +144,7 @@ code_text = st.text(
 def test_joining_at_newlines_never_costs_more_than_the_parts(parts: list[str]) -> None:
     """The chunker adds per-text token counts, one per joining newline: check that bound
     against the real encodings."""
-    from reviewer.tokens import make_token_counter
+    from reviewer.model.tokenizer import make_token_counter
 
     for model in ("gpt-4.1-mini", "gpt-4"):  # o200k_base, cl100k_base
         count, exact = make_token_counter(model)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from fakes.git_repo import GitRepo
 
-from reviewer.diff import (
+from reviewer.core.diff import (
     CommentableIndex,
     DiffParseError,
     FileStatus,

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from fakes.git_repo import GitRepo
 
-from reviewer.chunking import build_chunks
-from reviewer.diff import FileDiff, parse_diff
-from reviewer.filters import select_files
+from reviewer.core.chunking import build_chunks
+from reviewer.core.diff import FileDiff, parse_diff
+from reviewer.core.filters import select_files
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,12 +7,12 @@ from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
-from reviewer.diff import FileStatus, parse_diff
-from reviewer.diff_source import checkout_diff, diff_from_files
-from reviewer.engine import ReviewOptions, apply_token_cap, plan_chunks
-from reviewer.filters import select_files
-from reviewer.gitattributes import generated_patterns
-from reviewer.github_adapter import ChangedFile
+from reviewer.core.chunk_plan import ReviewOptions, apply_token_cap, plan_chunks
+from reviewer.core.diff import FileStatus, parse_diff
+from reviewer.core.filters import select_files
+from reviewer.core.gitattributes import generated_patterns
+from reviewer.github.adapter import ChangedFile
+from reviewer.github.diff_source import checkout_diff, diff_from_files
 
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 
@@ -89,7 +89,7 @@ def test_token_cap_keeps_the_most_valuable_chunks_and_lists_the_rest() -> None:
     )
     words = lambda text: len(text.split()) + text.count("\n")  # noqa: E731
     options = ReviewOptions(model="gpt-4.1-mini", rules="", max_chunk_tokens=500)
-    chunks, _, _ = plan_chunks(diff, options, words)
+    chunks = plan_chunks(diff, options, words).chunks
     assert [c.paths for c in chunks] == [("src/core.py",), ("tests/test_core.py",), ("README.md",)]
     kept, left = apply_token_cap(chunks, chunks[0].tokens + chunks[1].tokens)
     assert [c.paths for c in kept] == [("src/core.py",), ("tests/test_core.py",)]
@@ -110,7 +110,8 @@ def test_a_10000_file_pr_is_planned_without_losing_a_file() -> None:
         f"@@ -1,2 +1,2 @@\n import os\n-value = {i}\n+value = {i} + 1\n"
         for i in range(10_000)
     )
-    chunks, _, skipped = plan_chunks(diff, ReviewOptions(model="gpt-4.1-mini", rules=""), len)
+    plan = plan_chunks(diff, ReviewOptions(model="gpt-4.1-mini", rules=""), len)
+    chunks, skipped = plan.chunks, plan.skipped
     planned = {p for chunk in chunks for p in chunk.paths}
     assert len(planned) + len(skipped) == 10_000
     assert all(chunk.tokens <= 12_000 for chunk in chunks)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from reviewer.engine import ReviewOptions, review_diff
+from reviewer.app.engine import review_diff
+from reviewer.core.chunk_plan import ReviewOptions
+from reviewer.core.findings import Finding
+from reviewer.core.report import Usage
 from reviewer.errors import ModelAuthError, ModelError, TruncatedAnswer
-from reviewer.findings import Finding
-from reviewer.report import Usage
 
 
 def words(text: str) -> int:

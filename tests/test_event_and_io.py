@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.actions_io import annotation, write_outputs
+from reviewer.app.actions_io import annotation, write_outputs
 from reviewer.errors import ConfigError
-from reviewer.event import PullRequestRef, Skip, load_event, pull_request_from_event
+from reviewer.github.event import PullRequestRef, Skip, load_event, pull_request_from_event
 
 EVENTS = Path(__file__).parent / "fixtures" / "events"
 

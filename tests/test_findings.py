@@ -3,8 +3,8 @@ import json
 import pytest
 from core_helpers import finding
 
-from reviewer.findings import AnswerInvalid, answer_json_schema, parse_answer
-from reviewer.prompt import chunk_messages, fence
+from reviewer.core.findings import AnswerInvalid, answer_json_schema, parse_answer
+from reviewer.core.prompt import chunk_messages, fence
 
 
 def test_schema_is_strict_everywhere() -> None:

@@ -10,7 +10,7 @@ from action_runner import add_event_pull, make_diff, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
-from reviewer.threads import ADDRESSED_MARKER
+from reviewer.github.threads import ADDRESSED_MARKER
 
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 SECRET = Trigger('PASSWORD = "', severity="warning", category="security", title="Secret")

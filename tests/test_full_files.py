@@ -10,9 +10,9 @@ from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger, diff_lines, finding
 
-from reviewer.chunking import render_line
-from reviewer.diff import LineKind, parse_diff
-from reviewer.full_files import with_full_context
+from reviewer.core.chunking import render_line
+from reviewer.core.diff import LineKind, parse_diff
+from reviewer.core.full_files import with_full_context
 
 OLD = "".join(f"line {i}\n" for i in range(1, 31))
 NEW = OLD.replace("line 5\n", "line five\n").replace("line 20\nline 21\n", "") + "line 31\n"

@@ -11,14 +11,14 @@ from core_helpers import anchored, index
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
-from reviewer.config import parse_config
+from reviewer.app.settings import build_settings
+from reviewer.core.config import parse_config
+from reviewer.core.guidance import load_guidance
+from reviewer.core.plan import plan_publication
+from reviewer.core.policy import cap_severity
+from reviewer.core.prompt import PROFILES
+from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
-from reviewer.guidance import load_guidance
-from reviewer.plan import plan_publication
-from reviewer.policy import cap_severity
-from reviewer.prompt import PROFILES
-from reviewer.settings import build_settings
-from reviewer.severity import Severity
 
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 CONFIG = """\
@@ -58,7 +58,7 @@ def test_rules_merge_in_the_documented_order() -> None:
         }
     )
     s = settings(rules="Input rule.", profile="security", **{"context-files": "docs/*.md"})
-    guidance = load_guidance(s, base, len)
+    guidance = load_guidance(s.guidance_sources(), base, len)
     order = [
         PROFILES["security"],
         PROFILES["performance"],

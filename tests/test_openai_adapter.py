@@ -15,10 +15,10 @@ from fakes.openai_server import (
     scripted,
 )
 
-from reviewer.answer_modes import extract_json_object
+from reviewer.core.findings import AnswerInvalid, answer_json_schema, parse_answer
 from reviewer.errors import ModelAuthError, ModelError
-from reviewer.findings import AnswerInvalid, answer_json_schema, parse_answer
-from reviewer.openai_adapter import (
+from reviewer.model.answer_modes import extract_json_object
+from reviewer.model.chunk_reviewer import (
     ChunkReviewer,
     TruncatedAnswer,
     TruncatedWithUsage,

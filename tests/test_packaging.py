@@ -227,17 +227,17 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_settings_reads_exactly_the_action_inputs(action: dict[str, Any]) -> None:
-    import reviewer.settings
+    import reviewer.app.settings
 
-    names = reviewer.settings.INPUT_NAMES
+    names = reviewer.app.settings.INPUT_NAMES
     assert len(names) == len(set(names))
     assert set(names) == set(action["inputs"])
 
 
 def test_program_writes_exactly_the_action_outputs(action: dict[str, Any]) -> None:
     # OUTPUT_NAMES lives in reviewer/actions_io.py (the Actions outputs file writer).
-    import reviewer.actions_io
+    import reviewer.app.actions_io
 
-    names = reviewer.actions_io.OUTPUT_NAMES
+    names = reviewer.app.actions_io.OUTPUT_NAMES
     assert len(names) == len(set(names))
     assert set(names) == set(action["outputs"])

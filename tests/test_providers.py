@@ -13,10 +13,10 @@ from fakes.openai_server import (
     raw_error,
 )
 
+from reviewer.core.pricing import PRICES, Pricing, price_for
+from reviewer.core.report import Usage
 from reviewer.errors import ConfigError, ModelConfigError, ModelError
-from reviewer.openai_adapter import ChunkReviewer, make_client
-from reviewer.pricing import PRICES, Pricing, price_for
-from reviewer.report import Usage
+from reviewer.model.chunk_reviewer import ChunkReviewer, make_client
 
 CHUNK = "File: app.py (modified)\n@@ -1,1 +1,2 @@\n1  import os\n2 +x = eval(input())\n"
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval of input")

@@ -1,7 +1,7 @@
 from core_helpers import anchored, index
 
-from reviewer.anchoring import Placement
-from reviewer.fingerprint import (
+from reviewer.core.anchoring import Placement
+from reviewer.core.fingerprint import (
     PostedComment,
     finding_marker,
     is_summary,
@@ -9,10 +9,10 @@ from reviewer.fingerprint import (
     read_finding_marker,
     summary_marker,
 )
-from reviewer.plan import dedupe, plan_publication
-from reviewer.policy import decide_verdict
-from reviewer.render import render_comment, sanitize, suggestion_block
-from reviewer.severity import Severity
+from reviewer.core.plan import dedupe, plan_publication
+from reviewer.core.policy import decide_verdict
+from reviewer.core.render import render_comment, sanitize, suggestion_block
+from reviewer.core.severity import Severity
 
 
 def test_marker_round_trip_and_only_at_the_end() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from reviewer.config import CONFIG_SCHEMA
+from reviewer.core.config import CONFIG_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -15,11 +15,12 @@ from fakes.git_repo import GitRepo
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 from test_local_cli import EVAL, review
 
-from reviewer.anchoring import AnchoredFinding, Placement
-from reviewer.diff import Side
-from reviewer.findings import Category, Finding
-from reviewer.sarif import FINGERPRINT_KEY, RULE_CATEGORIES, sarif_log, write_sarif
-from reviewer.severity import Severity
+from reviewer.app.report_files import write_sarif
+from reviewer.core.anchoring import AnchoredFinding, Placement
+from reviewer.core.diff import Side
+from reviewer.core.findings import Category, Finding
+from reviewer.core.sarif import FINGERPRINT_KEY, RULE_CATEGORIES, sarif_log
+from reviewer.core.severity import Severity
 
 SCHEMA = Path(__file__).parent / "fixtures" / "sarif-2.1.0.schema.json"
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewer.secrets_mask import mask_secrets
+from reviewer.core.secrets_mask import mask_secrets
 
 SECRETS = {
     "openai": "sk-proj-abcdefghijklmnopqrstuvwxyz012345",

@@ -19,7 +19,7 @@ from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger, scripted, user_prompt
 
-from reviewer.fingerprint import fingerprint
+from reviewer.core.fingerprint import fingerprint
 
 HEAD_SHA = pr_event()["pull_request"]["head"]["sha"]
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of caller input")

@@ -1,8 +1,8 @@
 import pytest
 
+from reviewer.app.settings import INPUT_NAMES, read_input, settings_from_inputs, split_globs
+from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
-from reviewer.settings import INPUT_NAMES, read_input, settings_from_inputs, split_globs
-from reviewer.severity import Severity
 
 
 def env(**inputs: str) -> dict[str, str]:

@@ -2,13 +2,13 @@ import dataclasses
 
 from core_helpers import anchored, index
 
-from reviewer.filters import SkippedFile
-from reviewer.fingerprint import is_summary
-from reviewer.plan import plan_publication
-from reviewer.policy import decide_verdict
-from reviewer.report import ChunkFailure, RunReport, Usage
-from reviewer.severity import Severity
-from reviewer.summary import MAX_BODY, render_summary
+from reviewer.core.filters import SkippedFile
+from reviewer.core.fingerprint import is_summary
+from reviewer.core.plan import plan_publication
+from reviewer.core.policy import decide_verdict
+from reviewer.core.report import ChunkFailure, RunReport, Usage
+from reviewer.core.severity import Severity
+from reviewer.core.summary import MAX_BODY, render_summary
 
 
 def report(findings: list, **kwargs: object) -> RunReport:  # type: ignore[type-arg]
@@ -61,7 +61,7 @@ def test_summary_stays_under_githubs_limit() -> None:
 
 def test_summary_with_hundreds_of_open_findings_still_fits() -> None:
     many = [anchored(path=f"src/m{i}.py", title=f"finding {i} " + "x" * 150) for i in range(900)]
-    from reviewer.state import open_finding
+    from reviewer.core.state import open_finding
 
     body = render_summary(
         dataclasses.replace(report(many), open_findings=tuple(open_finding(f) for f in many))

@@ -3,7 +3,8 @@ import math
 
 import pytest
 
-from reviewer.tokens import encoding_name_for, estimate_tokens, make_token_counter
+from reviewer.core.tokens import estimate_tokens
+from reviewer.model.tokenizer import encoding_name_for, make_token_counter
 
 
 def test_encoding_follows_the_model_name() -> None:

@@ -9,7 +9,7 @@ from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
 from reviewer.errors import ConfigError
-from reviewer.event import PullRequestNumber, Skip, target_from_event
+from reviewer.github.event import PullRequestNumber, Skip, target_from_event
 
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 

@@ -1,0 +1,1 @@
+"""Entry points and wiring: settings, action mode, local mode, the review engine, Actions I/O."""

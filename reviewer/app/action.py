@@ -1,0 +1,116 @@
+"""Action mode: the event's pull request in, review comments, summary and verdict out.
+
+A run goes through five stages, each a function of the one before (review_stages.py):
+resolve (event → pull request and settings) → review (guidance, scope, engine) →
+reconcile (what is already on the PR, fixed findings, the plan) → publish (the review
+and the summary) → report (outputs, step summary, annotations, exit code).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from reviewer.app.actions_io import RunnerEnv, annotation, write_outputs
+from reviewer.app.review_stages import Run, publish, reconcile, report, review
+from reviewer.app.runtime import Runtime
+from reviewer.app.settings import read_input, settings_from_inputs
+from reviewer.errors import ConfigError
+from reviewer.github.adapter import GitHubAdapter, make_github
+from reviewer.github.event import (
+    WRITE_PERMISSIONS,
+    PullRequestNumber,
+    PullRequestRef,
+    Skip,
+    load_event,
+    pull_request_ref,
+    target_from_event,
+)
+
+log = logging.getLogger(__name__)
+
+
+def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
+    runtime = runtime or Runtime()
+    started = runtime.clock()
+    runner = RunnerEnv.from_env(env)
+    run = resolve(env, runner, runtime, started)
+    if isinstance(run, Skip):
+        return _skip(runner, run)
+    reviewed = review(run)
+    reconciled = reconcile(run, reviewed)
+    published = publish(run, reviewed, reconciled)
+    return report(run, published)
+
+
+def resolve(
+    env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime, started: float
+) -> Run | Skip:
+    """The event's pull request, the settings, and a GitHub client for it; or why not."""
+    payload = load_event(runner.event_path)
+    if _fork_without_key(env, runner.event_name, payload):
+        return Skip(
+            "No model key: GitHub passes no secrets to pull requests from forks under "
+            "`pull_request`. To review forks, run on `pull_request_target` (see README)."
+        )
+    settings = settings_from_inputs(env)
+    found = target_from_event(
+        runner.event_name,
+        payload,
+        pr_number_input=settings.pr_number,
+        review_drafts=settings.review_drafts,
+    )
+    if isinstance(found, Skip):
+        return found
+    if not settings.github_token:
+        raise ConfigError(
+            "No GitHub token.", hint="Set `github-token` (the default `${{ github.token }}` works)."
+        )
+    client = make_github(
+        settings.github_token,
+        runner.api_url,
+        seconds_between_writes=runtime.github_write_pause_s,
+        retry_backoff_factor=runtime.github_retry_backoff,
+    )
+    github = GitHubAdapter(client, runner.repository, found.number, sleep=runtime.sleep)
+    target = _pull_request(github, found)
+    if isinstance(target, Skip):
+        return target
+    identity = github.identity(settings.github_token)
+    return Run(runner, settings, github, target, identity, runtime, started)
+
+
+def _fork_without_key(env: Mapping[str, str], event_name: str, payload: Mapping[str, Any]) -> bool:
+    """A fork's PR under `pull_request` gets no secrets: expected, not a misconfiguration."""
+    if event_name != "pull_request" or read_input(env, "api-key") or read_input(env, "base-url"):
+        return False
+    pr = payload.get("pull_request") or {}
+    head = ((pr.get("head") or {}).get("repo") or {}).get("full_name")
+    base = ((pr.get("base") or {}).get("repo") or {}).get("full_name")
+    return bool(head and base and head != base)
+
+
+def _pull_request(
+    github: GitHubAdapter, found: PullRequestRef | PullRequestNumber
+) -> PullRequestRef | Skip:
+    """A PR named only by number: check who asked, then read its commits from the API."""
+    if isinstance(found, PullRequestRef):
+        return found
+    if found.requested_by is not None:
+        permission = github.permission_of(found.requested_by)
+        if permission not in WRITE_PERMISSIONS:
+            return Skip(
+                f"`/review` from @{found.requested_by} ignored: only users with write access "
+                f"may request a review (they have {permission!r})."
+            )
+    pull = github.pull_request_json()
+    if pull.get("state") == "closed":
+        return Skip(f"Pull request #{found.number} is closed; nothing to review.")
+    return pull_request_ref(pull, "requested")
+
+
+def _skip(runner: RunnerEnv, skip: Skip) -> int:
+    annotation("notice", skip.reason)
+    write_outputs(runner.output_path, {"findings": "0", "critical": "0", "verdict": "skip"})
+    return 0

@@ -1,0 +1,162 @@
+"""The review engine shared by the action and the local CLI: diff text in, findings out.
+
+diff → selected files → token-bounded chunks → one model request per chunk (in
+parallel) → findings anchored to the chunk's lines → deduplicated.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Protocol
+
+from reviewer.core.anchoring import AnchoredFinding, anchor_findings
+from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
+from reviewer.core.chunking import Chunk, split_chunk
+from reviewer.core.diff import CommentableIndex
+from reviewer.core.filters import SkippedFile
+from reviewer.core.findings import Finding
+from reviewer.core.plan import dedupe
+from reviewer.core.policy import cap_severity
+from reviewer.core.report import ChunkFailure, Usage
+from reviewer.core.tokens import TokenCounter
+from reviewer.errors import ModelError, TruncatedAnswer
+
+log = logging.getLogger(__name__)
+
+
+class ChunkAnswerLike(Protocol):
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+    @property
+    def usage(self) -> Usage: ...
+
+
+class ChunkReviewerLike(Protocol):
+    """What the engine needs from a model adapter (`model.chunk_reviewer.ChunkReviewer`)."""
+
+    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswerLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutcome:
+    findings: list[AnchoredFinding]
+    index: CommentableIndex
+    reviewed_files: tuple[str, ...]
+    skipped: tuple[SkippedFile, ...]
+    failures: tuple[ChunkFailure, ...]
+    usage: Usage
+    chunks: int
+
+
+def review_diff(
+    diff_text: str,
+    options: ReviewOptions,
+    reviewer: ChunkReviewerLike,
+    count_tokens: TokenCounter,
+    *,
+    unavailable: Sequence[SkippedFile] = (),
+    time_limit_s: float = 20 * 60,
+    read_new_text: Callable[[str], str | None] | None = None,
+) -> ReviewOutcome:
+    """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
+    planned = plan_chunks(diff_text, options, count_tokens, read_new_text)
+    chunks, index, skipped = planned.chunks, planned.index, planned.skipped
+    if planned.secrets_masked:
+        log.warning(
+            "Masked %d secret(s) in the diff before sending it to the model.",
+            planned.secrets_masked,
+        )
+    log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
+    answers, failures, spent = run_chunks(
+        chunks,
+        reviewer,
+        count_tokens,
+        instructions=options.config.instructions_for,
+        concurrency=options.concurrency,
+        deadline=time.monotonic() + time_limit_s,
+    )
+    findings: list[AnchoredFinding] = []
+    usage = spent  # requests whose answers were cut off still cost tokens
+    for chunk, answer in answers:
+        usage = usage + answer.usage
+        findings.extend(cap_severity(anchor_findings(answer.findings, chunk), options.config))
+    failed = {path for failure in failures for path in failure.paths}
+    reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths if p not in failed))
+    return ReviewOutcome(
+        dedupe(findings),
+        index,
+        reviewed,
+        (*unavailable, *skipped),
+        tuple(failures),
+        usage,
+        len(chunks),
+    )
+
+
+MAX_SPLITS = 4  # a chunk is halved at most this many times for truncated answers
+
+
+def run_chunks(
+    chunks: Sequence[Chunk],
+    reviewer: ChunkReviewerLike,
+    count_tokens: TokenCounter,
+    *,
+    concurrency: int,
+    deadline: float,
+    instructions: Callable[[Sequence[str]], str] = lambda _paths: "",
+) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
+    """Review chunks in parallel; gather every outcome, in whatever order they finish.
+
+    A truncated answer halves its chunk and both halves are reviewed; a chunk that still
+    fails, or is not done by `deadline`, is reported, and the others still count. A key or
+    model the endpoint rejects stops the run: every chunk would fail the same way."""
+    answers: list[tuple[Chunk, ChunkAnswerLike]] = []
+    failures: list[ChunkFailure] = []
+    spent = Usage()
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
+
+    def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
+        return pool.submit(reviewer.review, chunk.text, instructions(chunk.paths))
+
+    pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
+        submit(chunk): (chunk, 0) for chunk in chunks
+    }
+    try:
+        while pending:
+            done, _ = wait(
+                pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED
+            )
+            if not done:
+                failures.extend(
+                    ChunkFailure(chunk.paths, "not reviewed within the time limit (`time-limit`)")
+                    for chunk, _ in pending.values()
+                )
+                break
+            for future in done:
+                chunk, splits = pending.pop(future)
+                try:
+                    answers.append((chunk, future.result()))
+                except TruncatedAnswer as error:
+                    spent = spent + getattr(error, "usage", Usage())
+                    halves = split_chunk(chunk, count_tokens) if splits < MAX_SPLITS else None
+                    if halves is None:
+                        failures.append(
+                            ChunkFailure(
+                                chunk.paths, "the answer was too long even for a single line"
+                            )
+                        )
+                        continue
+                    log.info("Answer truncated; reviewing chunk %d in two halves.", chunk.index)
+                    for half in halves:
+                        pending[submit(half)] = (half, splits + 1)
+                except ModelError as error:  # a ConfigError (bad key, model) propagates
+                    log.warning("Chunk %d (%s) not reviewed: %s", chunk.index, chunk.paths, error)
+                    failures.append(ChunkFailure(chunk.paths, error.message))
+    finally:
+        # Don't wait for requests still in flight after a deadline or a fatal error.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return answers, failures, spent

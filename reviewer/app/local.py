@@ -1,0 +1,83 @@
+"""Local mode: review a branch of a git repository from the terminal, with no GitHub."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from reviewer.app.components import chunk_reviewer, review_options
+from reviewer.app.engine import review_diff
+from reviewer.app.git import GitBaseReader, branch_diff
+from reviewer.app.local_report import render_report
+from reviewer.app.pipeline import conclude
+from reviewer.app.runtime import Runtime
+from reviewer.app.settings import Settings
+from reviewer.core.guidance import load_guidance
+from reviewer.errors import ConfigError
+from reviewer.model.tokenizer import make_token_counter
+
+
+def run_local(
+    settings: Settings,
+    *,
+    repo: Path,
+    base: str,
+    head: str,
+    output: str,
+    output_file: Path | None = None,
+    runtime: Runtime | None = None,
+) -> int:
+    runtime = runtime or Runtime()
+    if output_file is not None:
+        # Before the review: a bad path must not cost a model run.
+        _write(output_file, None)
+    diff = branch_diff(repo, base, head)
+    count_tokens, _ = make_token_counter(settings.model)
+    # From the base ref: a branch cannot change its own rules or mark its files generated.
+    guidance = load_guidance(settings.guidance_sources(), GitBaseReader(repo, base), count_tokens)
+    for note in guidance.notes:
+        print(f"reviewer: {note}", file=sys.stderr)
+    outcome = review_diff(
+        diff,
+        review_options(settings, guidance),
+        chunk_reviewer(settings, rules=guidance.rules, runtime=runtime),
+        count_tokens,
+        time_limit_s=settings.time_limit_s,
+        read_new_text=GitBaseReader(repo, head).read,
+    )
+    conclusion = conclude(
+        outcome.findings,
+        settings=settings,
+        config=guidance.config,
+        index=outcome.index,
+        incomplete=bool(outcome.failures),
+        capped=False,
+    )
+    # Below `min-severity` (the flag, or the config's per-path one) is left out of the
+    # report; it still counts for the verdict.
+    threshold = guidance.config.min_severity_for
+    shown = [
+        f
+        for f in conclusion.plan.all_findings
+        if f.finding.severity.at_least(threshold(f.path, settings.min_severity))
+    ]
+    shown_outcome = dataclasses.replace(outcome, findings=shown)
+    report = render_report(shown_outcome, conclusion.verdict, output, repo=repo)
+    if output_file is None:
+        print(report)
+    else:
+        _write(output_file, report + "\n")
+    return conclusion.verdict.exit_code
+
+
+def _write(path: Path, text: str | None) -> None:
+    """Write the report (`text`), or with None only check that `path` can be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            path.touch()
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write --output {path}: {error.strerror or error}") from None

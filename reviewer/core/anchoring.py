@@ -1,0 +1,224 @@
+"""Place each finding on a line of its chunk's diff that GitHub accepts a comment on.
+
+Models cite lines imperfectly. A finding whose cited line is commentable and holds
+the quoted code stays there; otherwise it moves to the nearest line holding the
+quote (exact text first, then ignoring whitespace), within that file's hunks in
+the chunk. A finding that cannot be placed is kept for the summary: we never
+invent a location and never drop a finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from reviewer.core.chunking import Chunk
+from reviewer.core.diff import CommentableIndex, FileDiff, LineRef, Side
+from reviewer.core.findings import Finding
+from reviewer.core.fingerprint import fingerprint
+
+
+class Placement(StrEnum):
+    INLINE = "inline"  # on a diff line
+    FILE = "file"  # file is in the diff, line is not: listed under the file in the summary
+    OUTSIDE = "outside"  # file is not part of the reviewed diff
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredFinding:
+    finding: Finding
+    placement: Placement
+    path: str
+    line: int | None
+    side: Side
+    start_line: int | None = None
+    note: str = ""
+    # The diff text of the anchored lines (start..line); for a finding that is not
+    # inline, the model's quote. Fingerprints and suggestions are built on it.
+    code_lines: tuple[str, ...] = ()
+    # Set for a finding remembered from an earlier review, whose code is not at hand.
+    remembered_fingerprint: str | None = None
+
+    @property
+    def is_inline(self) -> bool:
+        return self.placement is Placement.INLINE
+
+    @property
+    def fingerprint(self) -> str:
+        if self.remembered_fingerprint is not None:
+            return self.remembered_fingerprint
+        # The anchored line itself (the range's end) identifies the code; a range's start
+        # varies more between answers than its end.
+        code = self.code_lines[-1] if self.code_lines else self.finding.title
+        return fingerprint(self.path, self.finding.category.value, code)
+
+
+def chunk_index(chunk: Chunk) -> CommentableIndex:
+    """The commentable lines of exactly the hunks this chunk showed the model."""
+    merged: dict[str, FileDiff] = {}
+    for piece in chunk.pieces:
+        known = merged.get(piece.file.path)
+        hunks = (known.hunks if known else ()) + piece.hunks
+        merged[piece.file.path] = dataclasses.replace(piece.file, hunks=hunks)
+    return CommentableIndex.build(merged.values())
+
+
+def anchor_findings(
+    findings: Iterable[Finding], chunk: Chunk, index: CommentableIndex | None = None
+) -> list[AnchoredFinding]:
+    index = index or chunk_index(chunk)
+    return [anchor_finding(finding, index) for finding in findings]
+
+
+def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding:
+    path = resolve_path(finding.path, index.paths)
+    side = finding.side or Side.RIGHT
+    quote_lines = _quote_lines(finding.quote)
+    if path is None:
+        return AnchoredFinding(
+            finding,
+            Placement.OUTSIDE,
+            finding.path,
+            None,
+            side,
+            note="file not in the diff",
+            code_lines=tuple(quote_lines),
+        )
+    cited = index.lookup(path, finding.line, side)
+    if cited is not None and (
+        not quote_lines or any(_matches(cited, q, level="whitespace") for q in quote_lines)
+    ):
+        return _inline(finding, path, finding.line, side, index, cited)
+    found = _find_quote(index, path, quote_lines, near=finding.line)
+    if found is not None:
+        number, found_side, ref = found
+        note = f"moved from line {finding.line} to the line holding the quoted code"
+        return _inline(finding, path, number, found_side, index, ref, note=note)
+    if cited is not None:
+        # The quote is not in the hunk (paraphrased), but the cited line is valid.
+        return _inline(finding, path, finding.line, side, index, cited)
+    return AnchoredFinding(
+        finding,
+        Placement.FILE,
+        path,
+        None,
+        side,
+        note=f"line {finding.line} is not in the diff",
+        code_lines=tuple(quote_lines),
+    )
+
+
+def resolve_path(path: str, known: Iterable[str]) -> str | None:
+    """The diff path a model meant: exact, then case-insensitive, then a unique suffix."""
+    candidates = list(known)
+    cleaned = path.strip().removeprefix("./").removeprefix("b/").removeprefix("a/")
+    if cleaned in candidates:
+        return cleaned
+    lowered = [c for c in candidates if c.lower() == cleaned.lower()]
+    if len(lowered) == 1:
+        return lowered[0]
+    suffix = [c for c in candidates if c.endswith("/" + cleaned) or cleaned.endswith("/" + c)]
+    return suffix[0] if len(suffix) == 1 else None
+
+
+def _inline(
+    finding: Finding,
+    path: str,
+    line: int,
+    side: Side,
+    index: CommentableIndex,
+    ref: LineRef,
+    *,
+    note: str = "",
+) -> AnchoredFinding:
+    start = _range_start(finding, path, line, side, index, ref)
+    numbers = range(start if start is not None else line, line + 1)
+    code = tuple(_line_text(index, path, number, side) for number in numbers)
+    return AnchoredFinding(finding, Placement.INLINE, path, line, side, start, note, code)
+
+
+def _line_text(index: CommentableIndex, path: str, number: int, side: Side) -> str:
+    ref = index.lookup(path, number, side)
+    assert ref is not None  # callers only pass lines checked commentable
+    return ref.line.text
+
+
+def _range_start(
+    finding: Finding, path: str, line: int, side: Side, index: CommentableIndex, ref: LineRef
+) -> int | None:
+    """Keep a multi-line range (shifted with its end line) only where GitHub accepts it:
+    every line commentable, on one side, in one hunk."""
+    if finding.start_line is None or finding.start_line >= finding.line:
+        return None
+    start = line - (finding.line - finding.start_line)
+    for number in range(start, line):
+        other = index.lookup(path, number, side)
+        if other is None or other.hunk != ref.hunk:
+            return None
+    return start
+
+
+def _quote_lines(quote: str) -> list[str]:
+    return [line for line in quote.splitlines() if line.strip()]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+# A quote a model paraphrased slightly (a changed name, a dropped character) still finds its
+# line above this similarity of the whitespace-free texts; below it, it is another line.
+FUZZY_THRESHOLD = 0.9
+
+
+def _matches(ref: LineRef, quote_line: str, *, level: str) -> bool:
+    text = ref.line.text
+    if level == "exact":
+        return text == quote_line
+    squashed, quote = _squash(text), _squash(quote_line)
+    if not quote:
+        return False
+    if level == "whitespace":
+        return squashed == quote
+    matcher = difflib.SequenceMatcher(None, squashed, quote, autojunk=False)
+    return matcher.real_quick_ratio() >= FUZZY_THRESHOLD and matcher.ratio() >= FUZZY_THRESHOLD
+
+
+# A quote found on several lines is only trusted for the one near the cited line: beyond
+# this distance the citation carries no information and picking one would be a guess.
+AMBIGUITY_RADIUS = 10
+
+
+def _find_quote(
+    index: CommentableIndex, path: str, quote_lines: Sequence[str], *, near: int
+) -> tuple[int, Side, LineRef] | None:
+    """The commentable line holding the quote's last line, nearest to the cited line.
+
+    Exact text first, then ignoring whitespace, then fuzzily; the last line, because a
+    finding's `line` is the end of its range. None when the quote is nowhere, or on several
+    lines none of which is clearly the one cited."""
+    if not quote_lines:
+        return None
+    target = quote_lines[-1]
+    candidates = list(index.lines_of(path))
+    for level in ("exact", "whitespace", "fuzzy"):
+        hits = sorted(
+            (
+                (number, side, ref)
+                for number, side, ref in candidates
+                # A context line is indexed twice (both sides); keep its own side's entry.
+                if ref.line.side is side and _matches(ref, target, level=level)
+            ),
+            key=lambda hit: (abs(hit[0] - near), hit[1] is Side.LEFT),
+        )
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            best, runner_up = abs(hits[0][0] - near), abs(hits[1][0] - near)
+            if best <= AMBIGUITY_RADIUS and best < runner_up:
+                return hits[0]
+            return None
+    return None

@@ -1,0 +1,267 @@
+"""Split the reviewed files into chunks that each fit one model request.
+
+Every changed line lands in exactly one chunk. Small files are packed together, a
+file's hunks stay together when they fit, and an oversized hunk is split at line
+boundaries; a line is never cut. Token counts come from the function passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
+from reviewer.core.filters import SkippedFile
+from reviewer.core.tokens import TokenCounter
+
+# Texts are joined by newlines. Each text is encoded once and the counts are added, one
+# token per joining newline: at a newline boundary tiktoken's pre-tokeniser never yields
+# more tokens for the joined text than for its parts (tests check this on real encodings),
+# so a chunk's count is an upper bound and a chunk never exceeds its budget.
+NEWLINE_TOKENS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class FilePiece:
+    """Some hunks of one file (or one part of an oversized hunk), rendered together."""
+
+    file: FileDiff
+    hunks: tuple[Hunk, ...]
+    text: str
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    index: int
+    pieces: tuple[FilePiece, ...]
+    text: str
+    tokens: int
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(piece.file.path for piece in self.pieces))
+
+
+def render_line(line: DiffLine) -> str:
+    """`<number> <diff line>`: the new-file number, or the old-file one for a deleted line."""
+    # Hot path (every line of the diff): no property or enum-descriptor access.
+    number = line.old_no if line.kind is _DELETED else line.new_no
+    return f"{number} {line.kind}{line.text}"
+
+
+_DELETED = LineKind.DELETED
+
+
+def render_file_header(file: FileDiff) -> str:
+    if file.status in (FileStatus.RENAMED, FileStatus.COPIED):
+        return f"File: {file.path} ({file.status.value} from {file.old_path})"
+    return f"File: {file.path} ({file.status.value})"
+
+
+def render_hunk(hunk: Hunk) -> str:
+    """A hunk's header and numbered lines, without a trailing newline."""
+    return "\n".join([hunk.header, *map(render_line, hunk.lines)])
+
+
+def review_priority(path: str) -> int:
+    """Source first, then tests, then docs and configuration: what a reviewer reads first."""
+    lowered = path.lower()
+    name = lowered.rsplit("/", 1)[-1]
+    if any(part in lowered for part in ("test/", "tests/", "spec/", "__tests__/")) or (
+        name.startswith("test_") or "_test." in name or ".test." in name or ".spec." in name
+    ):
+        return 1
+    if name.endswith((".md", ".rst", ".txt", ".adoc")) or lowered.startswith("docs/"):
+        return 2
+    if name.endswith((".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".lock")):
+        return 2
+    return 0
+
+
+def order_for_review(files: Sequence[FileDiff]) -> list[FileDiff]:
+    return sorted(files, key=lambda file: (review_priority(file.path), file.path))
+
+
+def build_chunks(
+    files: Sequence[FileDiff],
+    count_tokens: TokenCounter,
+    budget: int,
+) -> tuple[list[Chunk], list[SkippedFile]]:
+    """Pack `files` into chunks of at most `budget` tokens each.
+
+    Returns the chunks and what could not be chunked (a single line over budget).
+    """
+    pieces: list[FilePiece] = []
+    skipped: list[SkippedFile] = []
+    for file in order_for_review(files):
+        for piece in _file_pieces(file, count_tokens, budget):
+            if piece.tokens > budget:
+                skipped.append(
+                    SkippedFile(file.path, f"a line longer than the chunk budget ({budget} tokens)")
+                )
+            else:
+                pieces.append(piece)
+    return _pack(pieces, budget), skipped
+
+
+def _cost(text: str, count_tokens: TokenCounter) -> int:
+    """Tokens of `text` plus the newline that follows it in a piece."""
+    return count_tokens(text) + NEWLINE_TOKENS
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """A hunk rendered and counted once."""
+
+    hunk: Hunk
+    text: str
+    cost: int
+
+
+def _render(hunk: Hunk, count_tokens: TokenCounter) -> _Rendered:
+    text = render_hunk(hunk)
+    return _Rendered(hunk, text, _cost(text, count_tokens))
+
+
+def _piece(file: FileDiff, header: str, header_cost: int, parts: Sequence[_Rendered]) -> FilePiece:
+    text = "\n".join([header, *(part.text for part in parts)]) + "\n"
+    tokens = header_cost + sum(part.cost for part in parts)
+    return FilePiece(file, tuple(part.hunk for part in parts), text, tokens)
+
+
+def _file_pieces(file: FileDiff, count_tokens: TokenCounter, budget: int) -> Iterator[FilePiece]:
+    header = render_file_header(file)
+    header_cost = _cost(header, count_tokens)
+    parts = [_render(hunk, count_tokens) for hunk in file.hunks]
+    if header_cost + sum(part.cost for part in parts) <= budget:
+        yield _piece(file, header, header_cost, parts)
+        return
+    group: list[_Rendered] = []
+    used = header_cost
+    for part in parts:
+        if header_cost + part.cost > budget:
+            if group:
+                yield _piece(file, header, header_cost, group)
+                group, used = [], header_cost
+            for sub in _split_hunk(part.hunk, count_tokens, budget - header_cost):
+                yield _piece(file, header, header_cost, [sub])
+        elif used + part.cost <= budget:
+            group.append(part)
+            used += part.cost
+        else:
+            yield _piece(file, header, header_cost, group)
+            group, used = [part], header_cost + part.cost
+    if group:
+        yield _piece(file, header, header_cost, group)
+
+
+def _split_hunk(hunk: Hunk, count_tokens: TokenCounter, room: int) -> Iterator[_Rendered]:
+    """Cut an oversized hunk at line boundaries into parts that each fit in `room`.
+
+    Each part after the first opens with the previous part's last lines as context only,
+    so the model sees where it is while every changed line still appears once."""
+    # A part's own @@ header is at most as long as the whole hunk's, give or take digits.
+    overhead = _cost(hunk.header, count_tokens) + 2
+    lines: list[DiffLine] = []
+    costs: list[int] = []
+    fresh = 0  # lines of this part that are not carried over
+    for line in hunk.lines:
+        cost = _cost(render_line(line), count_tokens)
+        if overhead + sum(costs) + cost > room:
+            if fresh:
+                yield _render(_sub_hunk(hunk, lines), count_tokens)
+                lines, costs = _carry(lines, costs)
+            if not fresh or overhead + sum(costs) + cost > room:
+                lines, costs = [], []  # no room for context: the line goes alone
+            fresh = 0
+        lines.append(line)
+        costs.append(cost)
+        fresh += 1
+    if fresh:
+        yield _render(_sub_hunk(hunk, lines), count_tokens)
+
+
+OVERLAP_LINES = 3
+
+
+def _carry(lines: list[DiffLine], costs: list[int]) -> tuple[list[DiffLine], list[int]]:
+    """The last lines of a part, as context for the next (deleted lines have no place)."""
+    kept = [
+        (line._replace(kind=LineKind.CONTEXT), cost)
+        for line, cost in zip(lines[-OVERLAP_LINES:], costs[-OVERLAP_LINES:], strict=True)
+        if line.kind is not LineKind.DELETED
+    ]
+    return [line for line, _ in kept], [cost for _, cost in kept]
+
+
+def _sub_hunk(hunk: Hunk, lines: Sequence[DiffLine]) -> Hunk:
+    old_numbers = [line.old_no for line in lines if line.old_no is not None]
+    new_numbers = [line.new_no for line in lines if line.new_no is not None]
+    return Hunk(
+        old_start=old_numbers[0] if old_numbers else hunk.old_start,
+        old_len=len(old_numbers),
+        new_start=new_numbers[0] if new_numbers else hunk.new_start,
+        new_len=len(new_numbers),
+        section=hunk.section,
+        lines=tuple(lines),
+    )
+
+
+def _pack(pieces: Sequence[FilePiece], budget: int) -> list[Chunk]:
+    """Greedy packing in review order: files stay in sequence, chunks fill up to budget."""
+    groups: list[list[FilePiece]] = []
+    used = 0
+    for piece in pieces:
+        cost = piece.tokens + NEWLINE_TOKENS  # the blank line between pieces
+        if groups and used + cost <= budget:
+            groups[-1].append(piece)
+            used += cost
+        else:
+            groups.append([piece])
+            used = piece.tokens
+    return [_chunk_of(index, group) for index, group in enumerate(groups)]
+
+
+def split_chunk(chunk: Chunk, count_tokens: TokenCounter) -> tuple[Chunk, Chunk] | None:
+    """Halve a chunk whose answer did not fit the model's output limit.
+
+    By pieces when it has several, else by hunks, else by lines; None when it is a
+    single line and cannot be cut."""
+    pieces = list(chunk.pieces)
+    if len(pieces) == 1:
+        halves = _split_piece(pieces[0], count_tokens)
+        if halves is None:
+            return None
+        pieces = list(halves)
+    middle = len(pieces) // 2
+    first, second = pieces[:middle], pieces[middle:]
+    return _chunk_of(chunk.index, first), _chunk_of(chunk.index, second)
+
+
+def _split_piece(piece: FilePiece, count_tokens: TokenCounter) -> tuple[FilePiece, ...] | None:
+    file = piece.file
+    header = render_file_header(file)
+    header_cost = _cost(header, count_tokens)
+    hunks = list(piece.hunks)
+    if len(hunks) == 1:
+        lines = hunks[0].lines
+        fresh = [i for i, line in enumerate(lines) if line.kind is not LineKind.CONTEXT]
+        if len(lines) < 2 or not fresh:
+            return None
+        middle = max(1, len(lines) // 2)
+        hunks = [_sub_hunk(hunks[0], lines[:middle]), _sub_hunk(hunks[0], lines[middle:])]
+    middle = len(hunks) // 2
+    return tuple(
+        _piece(file, header, header_cost, [_render(h, count_tokens) for h in group])
+        for group in (hunks[:middle], hunks[middle:])
+    )
+
+
+def _chunk_of(index: int, pieces: Sequence[FilePiece]) -> Chunk:
+    return Chunk(
+        index,
+        tuple(pieces),
+        "\n".join(piece.text for piece in pieces),
+        sum(piece.tokens for piece in pieces) + NEWLINE_TOKENS * (len(pieces) - 1),
+    )

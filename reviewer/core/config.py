@@ -1,0 +1,138 @@
+"""The repository's review configuration, `.github/reviewer.yml`, read from the base branch.
+
+rules: |                      # added to the prompt after the rules file
+  Prefer explicit error types.
+profiles: [security]          # added to the `profile` input
+exclude:                      # more files to skip (gitignore-style globs)
+  - "migrations/**"
+paths:                        # per glob: instructions and severity overrides
+  "src/payments/**":
+    instructions: Amounts are integer cents; flag any float arithmetic.
+    min-severity: warning     # don't post suggestions for these files
+  "tests/**":
+    max-severity: warning     # findings in tests never fail the check as critical
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+import pathspec
+import yaml
+
+from reviewer.core.prompt import PROFILES
+from reviewer.core.severity import Severity
+from reviewer.errors import ConfigError
+
+_SEVERITY = {"enum": [s.value for s in Severity]}
+CONFIG_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "rules": {"type": "string", "description": "Review rules for the whole repository."},
+        "profiles": {
+            "type": "array",
+            "items": {"enum": sorted(PROFILES)},
+            "description": "Review profiles, added to the `profile` input.",
+        },
+        "exclude": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "More globs of files to skip.",
+        },
+        "paths": {
+            "type": "object",
+            "description": "Per glob: instructions and severity overrides.",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "instructions": {"type": "string"},
+                    "min-severity": _SEVERITY,
+                    "max-severity": _SEVERITY,
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PathRule:
+    pattern: str
+    instructions: str = ""
+    min_severity: Severity | None = None
+    max_severity: Severity | None = None
+
+    def matches(self, path: str) -> bool:
+        return pathspec.GitIgnoreSpec.from_lines([self.pattern]).match_file(path)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoConfig:
+    rules: str = ""
+    profiles: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    paths: tuple[PathRule, ...] = ()
+
+    def rules_for(self, path: str) -> list[PathRule]:
+        return [rule for rule in self.paths if rule.matches(path)]
+
+    def min_severity_for(self, path: str, default: Severity) -> Severity:
+        """The posting threshold for `path`: the last matching rule that sets one wins."""
+        found = [r.min_severity for r in self.rules_for(path) if r.min_severity]
+        return found[-1] if found else default
+
+    def instructions_for(self, paths: Sequence[str]) -> str:
+        """The path-scoped instructions that apply to any of `paths`, once each."""
+        picked = dict.fromkeys(
+            f"For files matching `{rule.pattern}`: {rule.instructions.strip()}"
+            for path in paths
+            for rule in self.rules_for(path)
+            if rule.instructions.strip()
+        )
+        return "\n".join(picked)
+
+
+def parse_config(text: str, source: str) -> RepoConfig:
+    """Parse and validate the config file; a bad one is a ConfigError naming the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(
+            f"{source} is not valid YAML: {error}", hint=f"Fix the YAML syntax of {source}."
+        ) from None
+    if data is None:
+        return RepoConfig()
+    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        field = " → ".join(str(part) for part in first.absolute_path) or "(top level)"
+        raise ConfigError(
+            f"{source}: {field}: {first.message}.",
+            hint=f"See the configuration reference in the README ({len(errors)} problem(s)).",
+        )
+    paths = tuple(
+        PathRule(
+            pattern=pattern,
+            instructions=str(rule.get("instructions", "")),
+            min_severity=_severity(rule.get("min-severity")),
+            max_severity=_severity(rule.get("max-severity")),
+        )
+        for pattern, rule in (data.get("paths") or {}).items()
+    )
+    return RepoConfig(
+        rules=str(data.get("rules", "")),
+        profiles=tuple(data.get("profiles") or ()),
+        exclude=tuple(data.get("exclude") or ()),
+        paths=paths,
+    )
+
+
+def _severity(value: str | None) -> Severity | None:
+    return Severity(value) if value else None

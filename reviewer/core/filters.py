@@ -1,0 +1,111 @@
+"""Which changed files are reviewed; every file left out carries the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pathspec
+
+from reviewer.core.diff import FileDiff, FileStatus
+
+# Files a reviewer gains nothing from reading: lock files, minified or generated
+# assets, vendored code. Users extend this with `exclude` and narrow with `include`.
+DEFAULT_EXCLUDES = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "*.min.js",
+    "*.min.css",
+    "*.map",
+    "*.svg",
+    "vendor/",
+    "third_party/",
+    "node_modules/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def select_files(
+    files: Sequence[FileDiff],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    generated: Sequence[str] = (),
+) -> tuple[list[FileDiff], list[SkippedFile]]:
+    """Split `files` into those to review and those skipped, with a reason for each.
+
+    `generated` holds the `linguist-generated` patterns of `.gitattributes`."""
+    specs = _Specs(
+        include=_spec(include) if include else None,
+        exclude=_spec(exclude),
+        default=_spec(DEFAULT_EXCLUDES),
+        generated=_spec(generated),
+    )
+    selected: list[FileDiff] = []
+    skipped: list[SkippedFile] = []
+    for file in files:
+        reason = _skip_reason(file, specs)
+        if reason:
+            skipped.append(SkippedFile(file.path, reason))
+        else:
+            selected.append(file)
+    return selected, skipped
+
+
+@dataclass(frozen=True, slots=True)
+class _Specs:
+    include: pathspec.GitIgnoreSpec | None
+    exclude: pathspec.GitIgnoreSpec
+    default: pathspec.GitIgnoreSpec
+    generated: pathspec.GitIgnoreSpec
+
+
+def _skip_reason(file: FileDiff, specs: _Specs) -> str:
+    if file.is_binary:
+        return "binary file"
+    if file.is_submodule:
+        return "submodule pointer change"
+    if specs.include is not None and not specs.include.match_file(file.path):
+        return "not matched by `include`"
+    if specs.exclude.match_file(file.path):
+        return "matched by `exclude`"
+    if specs.default.match_file(file.path):
+        return "lock, generated or vendored file (default exclude)"
+    if specs.generated.match_file(file.path):
+        return "marked `linguist-generated` in .gitattributes"
+    if file.status is FileStatus.DELETED:
+        return "file deleted"
+    if file.changed_lines == 0:
+        return _unchanged_reason(file)
+    return ""
+
+
+def _unchanged_reason(file: FileDiff) -> str:
+    if file.status is FileStatus.RENAMED:
+        return f"renamed from {file.old_path} without changes"
+    if file.status is FileStatus.COPIED:
+        return f"copied from {file.old_path} without changes"
+    if file.mode_change:
+        old, new = file.mode_change
+        return f"mode change only ({old} → {new})"
+    if file.status is FileStatus.ADDED:
+        return "empty file"
+    return "no changed lines"

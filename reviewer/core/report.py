@@ -1,0 +1,52 @@
+"""What one review run produced: the input to the summary, outputs and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reviewer.core.filters import SkippedFile
+from reviewer.core.plan import PublishPlan
+from reviewer.core.policy import Verdict
+from reviewer.core.state import OpenFinding
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.requests + other.requests,
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFailure:
+    paths: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    head_sha: str
+    model: str
+    plan: PublishPlan
+    verdict: Verdict
+    reviewed_files: tuple[str, ...]
+    skipped_files: tuple[SkippedFile, ...] = ()
+    failed_chunks: tuple[ChunkFailure, ...] = ()
+    usage: Usage = field(default_factory=Usage)
+    duration_s: float = 0.0
+    review_url: str = ""
+    comment_urls: Mapping[str, str] = field(default_factory=dict)  # fingerprint → URL
+    dry_run: bool = False
+    cost_usd: float | None = None  # None when the model's price is unknown
+    since: str | None = None  # incremental review: the head reviewed before
+    open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run

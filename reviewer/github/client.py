@@ -1,0 +1,143 @@
+"""The GitHub adapter's shared parts: the PyGithub client, request plumbing, data types.
+
+Reads are retried by PyGithub's urllib3 retry (5xx, rate limits with Retry-After).
+Writes are not blindly resent: a POST that failed with a 5xx may still have been
+applied, so before resending we look for the marker the write carried (github_writes).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from github import Auth, Github, GithubException, GithubRetry
+from github.IssueComment import IssueComment
+from github.PullRequestComment import PullRequestComment
+
+from reviewer.core.fingerprint import PostedComment
+from reviewer.github.errors import MAX_RATE_LIMIT_WAIT_S, translate
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DIFF_MEDIA_TYPE = "application/vnd.github.diff"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One entry of the PR's files list; `patch` is None when GitHub omits it (binary, huge)."""
+
+    filename: str
+    status: str
+    previous_filename: str | None
+    patch: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReview:
+    id: int
+    url: str
+
+
+def _review_of(data: Any) -> PostedReview:
+    return PostedReview(int(data["id"]), str(data["html_url"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewComment:
+    path: str
+    line: int
+    side: str
+    body: str
+    start_line: int | None = None
+
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "side": self.side,
+            "body": self.body,
+        }
+        if self.start_line is not None:
+            payload["start_line"] = self.start_line
+            payload["start_side"] = self.side
+        return payload
+
+
+def make_github(
+    token: str,
+    api_url: str,
+    *,
+    seconds_between_writes: float = 1.0,
+    retry_backoff_factor: float = 0.5,
+) -> Github:
+    retry = GithubRetry(
+        total=4,
+        backoff_factor=retry_backoff_factor,
+        # POST is left out on purpose: see the module docstring.
+        allowed_methods=frozenset({"GET", "HEAD", "PATCH", "PUT", "DELETE"}),
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_S,
+    )
+    return Github(
+        auth=Auth.Token(token),
+        base_url=api_url.rstrip("/"),
+        per_page=100,
+        retry=retry,
+        timeout=30,
+        seconds_between_requests=None,
+        seconds_between_writes=seconds_between_writes,
+    )
+
+
+def _posted(comment: IssueComment | PullRequestComment) -> PostedComment:
+    user = comment.user
+    return PostedComment(
+        id=comment.id,
+        body=comment.body or "",
+        author=user.login if user else "",
+        author_is_bot=bool(user and user.type == "Bot"),
+        url=comment.html_url,
+    )
+
+
+class GitHubBase:
+    """The calls for one pull request of one repository: what reads and writes share."""
+
+    def __init__(
+        self,
+        github: Github,
+        repository: str,
+        number: int,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._gh = github
+        self._sleep = sleep
+        self._repository = repository
+        self._number = number
+        self._repo_url = f"{github.requester.base_url}/repos/{repository}"
+        self._pr_url = f"{self._repo_url}/pulls/{number}"
+        self._issue_url = f"{self._repo_url}/issues/{number}"
+        self._repo = github.get_repo(repository, lazy=True)
+        # Lazy objects built from URLs: listing their comments costs no extra GET. (A lazy
+        # PullRequest would fetch itself to learn its issue URL, hence the Issue.)
+        self._pull = self._repo.get_pull(number)
+        self._issue = self._repo.get_issue(number)
+
+    @property
+    def repository(self) -> str:
+        return self._repository
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    def _call(self, action: str, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except GithubException as error:
+            raise translate(error, action) from None

@@ -1,0 +1,1 @@
+"""The model adapter: an OpenAI-compatible endpoint, and token counting with tiktoken."""
