@@ -107,10 +107,7 @@ def main(
     env = os.environ if env is None else env
     args = build_parser().parse_args(argv)
     action_mode = args.command in (None, "action")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
-    # PyGithub and the HTTP stack log every retried request at INFO: noise in a job log.
-    for noisy in ("github", "urllib3", "httpx", "openai"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging()
     try:
         if action_mode:
             from reviewer.app.action import run_action
@@ -129,6 +126,26 @@ def main(
             action_mode,
         )
         return EXIT_INCOMPLETE
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record is emitted (tests redirect it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+def _configure_logging() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _CurrentStderr) for h in root.handlers):
+        handler = _CurrentStderr(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # PyGithub and the HTTP stack log every retried request at INFO: noise in a job log.
+    for noisy in ("github", "urllib3", "httpx", "openai"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _report_error(message: str, action_mode: bool) -> None:

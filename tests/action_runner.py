@@ -1,22 +1,31 @@
-"""Run `python -m reviewer` the way the container runs it: a subprocess with a runner's env."""
+"""Run the action with a runner's environment: in process (the default, fast) or as the
+container runs it, `python -m reviewer` in a subprocess (`subprocess=True`).
+
+In process, `reviewer.cli.main` gets the same environment the subprocess would, talks to
+the same HTTP fakes through the real PyGithub and openai clients, and only its waits are
+shortened: a `Runtime` with no pauses whose `sleep` records what it was asked to wait.
+Runs in process must not overlap (they redirect the process's stdout and stderr).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
+from paths import EVENTS, SHARED_TIKTOKEN
 
-ROOT = Path(__file__).resolve().parents[1]
-EVENTS = ROOT / "tests" / "fixtures" / "events"
-SHARED_TIKTOKEN = ROOT.parent / "shared" / "tiktoken"
+from reviewer.app.runtime import Runtime
+from reviewer.cli import main
 
 BASE_APP = """\
 import os
@@ -51,6 +60,35 @@ class ActionResult:
     stderr: str
     outputs: dict[str, str]
     step_summary: str
+    sleeps: list[float] = field(default_factory=list)  # waits asked for (in process only)
+
+
+def tiktoken_env() -> dict[str, str]:
+    """The tiktoken cache the tests use, for a child process or an in-process env."""
+    cache = os.environ.get("TIKTOKEN_CACHE_DIR")
+    if cache:
+        return {"TIKTOKEN_CACHE_DIR": cache}
+    return {"TIKTOKEN_CACHE_DIR": str(SHARED_TIKTOKEN)} if SHARED_TIKTOKEN.is_dir() else {}
+
+
+def fast_runtime(sleeps: list[float]) -> Runtime:
+    """The production waits, recorded in `sleeps` instead of slept. PyGithub's pause between
+    writes and urllib3's read backoff sleep inside those libraries, so they are zero."""
+    return Runtime(github_write_pause_s=0.0, github_retry_backoff=0.0, sleep=sleeps.append)
+
+
+def run_in_process(
+    argv: list[str], env: dict[str, str], *, cwd: Path
+) -> tuple[int, str, str, list[float]]:
+    """`reviewer.cli.main(argv)` with `env`, from `cwd`: exit code, stdout, stderr, sleeps."""
+    sleeps: list[float] = []
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv, env=env, runtime=fast_runtime(sleeps))
+        except SystemExit as stop:  # argparse: --help, --version, a bad flag
+            code = stop.code if isinstance(stop.code, int) else 2
+    return code, out.getvalue(), err.getvalue(), sleeps
 
 
 def pr_event(action: str = "opened") -> dict:  # type: ignore[type-arg]
@@ -96,6 +134,7 @@ def run_action(
     extra_env: dict[str, str] | None = None,
     workspace: Path | None = None,
     api_prefix: str = "",
+    subprocess_run: bool = False,
 ) -> ActionResult:
     workspace = workspace or tmp_path / "workspace"
     workspace.mkdir(exist_ok=True)
@@ -125,11 +164,15 @@ def run_action(
         "INPUT_MODEL": "gpt-4.1-mini",
         "INPUT_FAIL-ON": "critical",
     }
-    if SHARED_TIKTOKEN.is_dir():
-        env["TIKTOKEN_CACHE_DIR"] = str(SHARED_TIKTOKEN)
+    env.update(tiktoken_env())
     for name, value in (inputs or {}).items():
         env[f"INPUT_{name.upper()}"] = value
     env.update(extra_env or {})
+    if not subprocess_run:
+        code, stdout, stderr, sleeps = run_in_process([], env, cwd=workspace)
+        return ActionResult(
+            code, stdout, stderr, parse_outputs(output.read_text()), summary.read_text(), sleeps
+        )
     done = subprocess.run(
         [sys.executable, "-m", "reviewer"],
         cwd=workspace,

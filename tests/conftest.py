@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,11 @@ from pytest_httpserver import HTTPServer
 _SHARED_TIKTOKEN = Path(__file__).resolve().parents[2] / "shared" / "tiktoken"
 if _SHARED_TIKTOKEN.is_dir():
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_SHARED_TIKTOKEN))
+
+
+# The fakes' HTTP server logs to the "werkzeug" logger. Runs of the action in process log
+# through the root logger to their captured stderr; the fakes' lines don't belong there.
+logging.getLogger("werkzeug").propagate = False
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,13 @@ from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
 from reviewer.core.filters import SkippedFile
 from reviewer.core.tokens import TokenCounter
 
-# Texts are joined by newlines. Each text is encoded once and the counts are added, one
-# token per joining newline: at a newline boundary tiktoken's pre-tokeniser never yields
-# more tokens for the joined text than for its parts (tests check this on real encodings),
-# so a chunk's count is an upper bound and a chunk never exceeds its budget.
+# How the counts add up exactly. Every text is counted with the newline that ends it in a
+# chunk, and the next text always starts with a line number, "@@" or "File:". tiktoken's
+# pre-tokeniser never carries a token across such a boundary (its patterns stop at the
+# newline or take it only as a trailing part), so a piece's count is the sum of its parts'
+# counts, without encoding the piece again. Pieces are separated by a blank line; that
+# newline follows a newline, where a token may span both, and is given its own token.
+# Tests check the resulting bound on the real encodings.
 NEWLINE_TOKENS = 1
 
 
@@ -106,8 +109,8 @@ def build_chunks(
 
 
 def _cost(text: str, count_tokens: TokenCounter) -> int:
-    """Tokens of `text` plus the newline that follows it in a piece."""
-    return count_tokens(text) + NEWLINE_TOKENS
+    """Tokens of `text` with the newline that follows it in a piece."""
+    return count_tokens(text + "\n")
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,7 @@ class GitHubBase:
         self._repo_url = f"{github.requester.base_url}/repos/{repository}"
         self._pr_url = f"{self._repo_url}/pulls/{number}"
         self._issue_url = f"{self._repo_url}/issues/{number}"
-        self._repo = github.get_repo(repository, lazy=True)
+        self._repo = github.withLazy(True).get_repo(repository)
         # Lazy objects built from URLs: listing their comments costs no extra GET. (A lazy
         # PullRequest would fetch itself to learn its issue URL, hence the Issue.)
         self._pull = self._repo.get_pull(number)

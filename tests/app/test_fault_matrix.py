@@ -6,9 +6,10 @@ finding the model produced was lost: each one is an inline comment or listed in 
 summary comment, and always in the step summary (the only place left when nothing can be
 posted).
 
-A run costs seconds (imports, backoff, GitHub's pause between writes), so the `runs`
-fixture starts the selected cases' runs concurrently, each against its own servers; the
-tests then check one run each.
+The action runs in process against the real clients; its waits are recorded instead of
+slept (`ActionResult.sleeps`), so a case asserts how long the action would have waited.
+The `runs` fixture runs the selected cases once, each against its own servers; the tests
+then check one run each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,15 +62,13 @@ def line_of(needle: str, text: str = HEAD_APP) -> int:
 
 @dataclass
 class RecordingModel(ReadingModel):
-    """The reading model, remembering each finding it answered with and when it answered."""
+    """The reading model, remembering each finding it answered with."""
 
     produced: list[dict[str, Any]] = field(default_factory=list)
-    answered_at: list[float] = field(default_factory=list)
 
     def findings(self, prompt: str) -> list[dict[str, Any]]:
         found = super().findings(prompt)
         self.produced.extend(found)
-        self.answered_at.append(time.monotonic())
         return found
 
 
@@ -82,9 +80,8 @@ class Run:
     github: FakeGitHub
     model: FakeModelServer
     reading: RecordingModel
-    servers: tuple[HTTPServer, HTTPServer]
-    faulted_at: list[float] = field(default_factory=list)  # when the first fault was served
     result: ActionResult | None = None
+    handler_errors: list[Exception] = field(default_factory=list)  # raised inside the fakes
 
     @property
     def done(self) -> ActionResult:
@@ -92,18 +89,18 @@ class Run:
         return self.result
 
 
-def new_run(tmp_path: Path) -> Run:
-    """GitHub's example PR #2: src/app.py gains an eval() and a password; logo.png is binary."""
-    github_server = HTTPServer(host="127.0.0.1", port=0)
-    model_server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    github_server.start()
-    model_server.start()
+def new_run(tmp_path: Path, github_server: HTTPServer, model_server: HTTPServer) -> Run:
+    """GitHub's example PR #2: src/app.py gains an eval() and a password; logo.png is binary.
+
+    Fresh fakes on the module's two servers, cleared of the previous case's handlers."""
+    for server in (github_server, model_server):
+        server.clear()
     github = FakeGitHub(owner="Codertocat", repo="Hello-World").install(github_server)
     reading = RecordingModel([EVAL, SECRET])
     model = FakeModelServer(model=reading)
     model.install(model_server)
     add_event_pull(github, make_diff(tmp_path))
-    return Run(tmp_path, github, model, reading, (github_server, model_server))
+    return Run(tmp_path, github, model, reading)
 
 
 class Case:
@@ -119,33 +116,34 @@ class Case:
 def runs(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Run]]:
-    """Run every selected case at once, each against its own servers."""
+    """Run every selected case once, each against its own fakes."""
     cases: dict[str, Case] = {}
     for item in request.session.items:
         case = getattr(item, "callspec", None) and item.callspec.params.get("case")
         if isinstance(case, Case) and item.get_closest_marker("skip") is None:
             cases[case.id] = case
-    started = {cid: new_run(tmp_path_factory.mktemp(cid)) for cid in cases}
-
-    def execute(cid: str) -> None:
-        run = started[cid]
-        extra = cases[cid].arrange(run)
-        run.result = run_action(run.tmp_path, run.github, run.model, **extra)
-
+    github_server = HTTPServer(host="127.0.0.1", port=0)
+    model_server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    github_server.start()
+    model_server.start()
+    done: dict[str, Run] = {}
     try:
-        with ThreadPoolExecutor(max_workers=6) as pool:
-            list(pool.map(execute, started))
-        yield started
+        # In process: one case at a time (they share stdout and stderr).
+        for cid, case in cases.items():
+            run = new_run(tmp_path_factory.mktemp(cid), github_server, model_server)
+            extra = case.arrange(run)
+            run.result = run_action(run.tmp_path, run.github, run.model, **extra)
+            run.handler_errors = [*github_server.handler_errors, *model_server.handler_errors]
+            done[cid] = run
+        yield done
     finally:
-        for run in started.values():
-            for server in run.servers:
-                server.stop()
+        github_server.stop()
+        model_server.stop()
 
 
 def finished(runs: dict[str, Run], case: Case) -> Run:
     run = runs[case.id]
-    for server in run.servers:
-        server.check_handler_errors()
+    assert run.handler_errors == []
     return run
 
 
@@ -191,18 +189,12 @@ class ModelFault(Case):
     exit_code: int
     min_requests: int = 2  # retried, re-asked or split
     retry_log: str = ""  # how long the action said it would wait before retrying
-    min_wait_s: float = 0.0  # the retry came at least this long after the fault
+    min_wait_s: float = 0.0  # the action waited at least this long before retrying
     reason: str = ""  # why the chunk was not reviewed, in the summary
     inputs: dict[str, str] = field(default_factory=dict)  # action inputs for this case
 
     def arrange(self, run: Run) -> dict[str, Any]:
-        first = self.answers[0]
-
-        def stamped(body: dict[str, Any]) -> Response:
-            run.faulted_at.append(time.monotonic())
-            return first(body)
-
-        run.model.queue(stamped, *self.answers[1:])
+        run.model.queue(*self.answers)
         return {"inputs": self.inputs} if self.inputs else {}
 
 
@@ -224,7 +216,7 @@ MODEL_FAULTS = [
     ),
     ModelFault("429-no-retry-after-once", (failing(429, RATE_LIMITED),), 1, min_wait_s=1.0),
     ModelFault("500-once", (failing(500, SERVER_ERROR),), 1, min_wait_s=1.0),
-    ModelFault("timeout-once", (answer_after(4.0),), 1, inputs={"request-timeout": "2"}),
+    ModelFault("timeout-once", (answer_after(2.0),), 1, inputs={"request-timeout": "1"}),
     ModelFault("connection-dropped-once", (dropped_connection,), 1, min_wait_s=1.0),
     ModelFault("invalid-json-once", (scripted(NOT_JSON),), 1),
     # A persistent schema violation or empty answer takes this same path (asked again
@@ -268,7 +260,7 @@ def test_model_faults(runs: dict[str, Run], case: ModelFault) -> None:
         assert result.outputs["verdict"] == "fail"
         assert len(posted_reviews(github)) == 1 and len(github.review_comments) == 2
         assert "not reviewed" not in summary["body"]
-        assert run.reading.answered_at[0] - run.faulted_at[0] >= case.min_wait_s
+        assert max(result.sleeps, default=0.0) >= case.min_wait_s
     else:  # gave up: reported as incomplete, never as a pass
         assert result.outputs["verdict"] == "incomplete"
         for text in (summary["body"], result.step_summary):

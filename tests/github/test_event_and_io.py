@@ -2,12 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import EVENTS
 
 from reviewer.app.actions_io import annotation, write_outputs
 from reviewer.errors import ConfigError
 from reviewer.github.event import PullRequestRef, Skip, load_event, pull_request_from_event
-
-EVENTS = Path(__file__).parent / "fixtures" / "events"
 
 
 def event(action: str) -> dict:  # type: ignore[type-arg]

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from action_runner import BASE_APP, HEAD_APP, SHARED_TIKTOKEN
+from action_runner import BASE_APP, HEAD_APP, run_in_process, tiktoken_env
 from fakes.git_repo import GitRepo
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
+from sarif_schema import assert_valid
 
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 
@@ -27,17 +28,23 @@ def repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
-def review(repo: GitRepo, model: FakeModelServer, *args: str) -> subprocess.CompletedProcess[str]:
+def review(
+    repo: GitRepo, model: FakeModelServer, *args: str, subprocess_run: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`reviewer review --base main ARGS` in the repository: in process, or as a user runs it."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(repo.root),
         "OPENAI_API_KEY": "sk-test",
         "OPENAI_BASE_URL": model.base_url,
+        **tiktoken_env(),
     }
-    if SHARED_TIKTOKEN.is_dir():
-        env["TIKTOKEN_CACHE_DIR"] = str(SHARED_TIKTOKEN)
+    argv = ["review", "--base", "main", *args]
+    if not subprocess_run:
+        code, stdout, stderr, _ = run_in_process(argv, env, cwd=repo.root)
+        return subprocess.CompletedProcess(argv, code, stdout, stderr)
     return subprocess.run(
-        [sys.executable, "-m", "reviewer", "review", "--base", "main", *args],
+        [sys.executable, "-m", "reviewer", *argv],
         cwd=repo.root,
         env=env,
         capture_output=True,
@@ -51,7 +58,7 @@ def test_local_review_prints_findings_and_exits_by_fail_on(
     repo: GitRepo, fake_model: FakeModelServer
 ) -> None:
     fake_model.model = ReadingModel([EVAL])
-    done = review(repo, fake_model)
+    done = review(repo, fake_model, subprocess_run=True)  # as a user runs it
     assert done.returncode == 1, done.stderr
     line = next(i for i, t in enumerate(HEAD_APP.splitlines(), 1) if "eval(" in t)
     assert f"src/app.py:{line}: critical [security] eval() of input" in done.stdout
@@ -72,27 +79,21 @@ def test_local_review_json_output(repo: GitRepo, fake_model: FakeModelServer) ->
 
 
 def test_bad_ref_is_a_clear_config_error(repo: GitRepo, fake_model: FakeModelServer) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "reviewer", "review", "--base", "nope", "--repo", str(repo.root)],
-        env={"PATH": os.environ.get("PATH", ""), "OPENAI_API_KEY": "k"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert done.stderr.startswith("reviewer: git diff")
-    assert "Traceback" not in done.stderr
+    env = {"PATH": os.environ.get("PATH", ""), "OPENAI_API_KEY": "k"}
+    argv = ["review", "--base", "nope", "--repo", str(repo.root)]
+    code, _, stderr, _ = run_in_process(argv, env, cwd=repo.root.parent)
+    assert code == 2
+    assert stderr.startswith("reviewer: git diff")
+    assert "Traceback" not in stderr
 
 
-def test_help_documents_the_commands() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "reviewer", "review", "--help"], capture_output=True, text=True
-    )
-    assert done.returncode == 0
+def test_help_documents_the_commands(tmp_path: Path) -> None:
+    code, stdout, _, _ = run_in_process(["review", "--help"], {}, cwd=tmp_path)
+    assert code == 0
     for flag in ("--base", "--head", "--repo", "--fail-on", "--format", "--output"):
-        assert flag in done.stdout
+        assert flag in stdout
     for fmt in ("text", "json", "markdown", "sarif"):
-        assert fmt in done.stdout
+        assert fmt in stdout
 
 
 def test_local_review_markdown_report_to_a_file(
@@ -141,3 +142,19 @@ def test_unwritable_output_fails_before_the_review(
     assert done.returncode == 2
     assert done.stderr.startswith("reviewer: cannot write --output")
     assert fake_model.requests == []
+
+
+def test_cli_sarif_output_validates(repo: GitRepo, fake_model: FakeModelServer) -> None:
+    password = Trigger("PASSWORD", severity="warning", category="security", title="Secret")
+    fake_model.model = ReadingModel([EVAL, password])
+    done = review(repo, fake_model, "--format", "sarif")
+    assert done.returncode == 1, done.stderr
+    log = json.loads(done.stdout)
+    assert_valid(log)
+    results = log["runs"][0]["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("reviewer/security", "error"),
+        ("reviewer/security", "warning"),
+    ]
+    root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root == repo.root.resolve().as_uri() + "/"

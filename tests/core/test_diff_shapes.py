@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from fakes.git_repo import GitRepo
+from paths import GOLDEN
 
 from reviewer.core.chunking import build_chunks
 from reviewer.core.diff import FileDiff, parse_diff
 from reviewer.core.filters import select_files
-
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def shapes_repo(root: Path) -> tuple[GitRepo, str]:

@@ -4,16 +4,11 @@ it comes from) with the validator its own `$schema` names."""
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-from action_runner import BASE_APP, HEAD_APP
-from fakes.git_repo import GitRepo
-from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
-from test_local_cli import EVAL, review
+from sarif_schema import assert_valid, validator
 
 from reviewer.app.report_files import write_sarif
 from reviewer.core.anchoring import AnchoredFinding, Placement
@@ -21,21 +16,6 @@ from reviewer.core.diff import Side
 from reviewer.core.findings import Category, Finding
 from reviewer.core.sarif import FINGERPRINT_KEY, RULE_CATEGORIES, sarif_log
 from reviewer.core.severity import Severity
-
-SCHEMA = Path(__file__).parent / "fixtures" / "sarif-2.1.0.schema.json"
-
-
-@cache
-def validator() -> Any:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
-def assert_valid(log: dict[str, Any]) -> None:
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator().iter_errors(log)]
-    assert not errors, errors
 
 
 def anchored(
@@ -160,30 +140,3 @@ def test_schema_rejects_a_broken_log() -> None:
     log = sarif_log([INLINE], tool_version="0")
     log["runs"][0]["results"][0]["level"] = "critical"
     assert list(validator().iter_errors(log))
-
-
-@pytest.fixture
-def feature_repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "repo")
-    repo.write("src/app.py", BASE_APP)
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "feature")
-    repo.write("src/app.py", HEAD_APP)
-    repo.commit("feature")
-    return repo
-
-
-def test_cli_sarif_output_validates(feature_repo: GitRepo, fake_model: FakeModelServer) -> None:
-    password = Trigger("PASSWORD", severity="warning", category="security", title="Secret")
-    fake_model.model = ReadingModel([EVAL, password])
-    done = review(feature_repo, fake_model, "--format", "sarif")
-    assert done.returncode == 1, done.stderr
-    log = json.loads(done.stdout)
-    assert_valid(log)
-    results = log["runs"][0]["results"]
-    assert [(r["ruleId"], r["level"]) for r in results] == [
-        ("reviewer/security", "error"),
-        ("reviewer/security", "warning"),
-    ]
-    root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-    assert root == feature_repo.root.resolve().as_uri() + "/"

@@ -1,4 +1,5 @@
-"""The action end to end: subprocess, fake GitHub and fake model over HTTP on 127.0.0.1."""
+"""The action end to end: fake GitHub and fake model over HTTP on 127.0.0.1; the first test
+runs it as the container does, `python -m reviewer` in a subprocess."""
 
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def pr(tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer) -> 
 def test_review_posts_inline_comments_summary_outputs_and_fails_on_critical(
     tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
-    result = run_action(tmp_path, pr, fake_model)
+    result = run_action(tmp_path, pr, fake_model, subprocess_run=True)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert pr.validation_errors == [] and pr.unhandled == []
