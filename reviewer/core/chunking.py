@@ -67,15 +67,18 @@ def render_hunk(hunk: Hunk) -> str:
     return "\n".join([hunk.header, *map(render_line, hunk.lines)])
 
 
+_TEST_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__"})
+
+
 def review_priority(path: str) -> int:
     """Source first, then tests, then docs and configuration: what a reviewer reads first."""
     lowered = path.lower()
-    name = lowered.rsplit("/", 1)[-1]
-    if any(part in lowered for part in ("test/", "tests/", "spec/", "__tests__/")) or (
+    *folders, name = lowered.split("/")
+    if not _TEST_DIRS.isdisjoint(folders) or (
         name.startswith("test_") or "_test." in name or ".test." in name or ".spec." in name
     ):
         return 1
-    if name.endswith((".md", ".rst", ".txt", ".adoc")) or lowered.startswith("docs/"):
+    if name.endswith((".md", ".rst", ".txt", ".adoc")) or folders[:1] == ["docs"]:
         return 2
     if name.endswith((".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".lock")):
         return 2

@@ -82,6 +82,24 @@ def test_source_is_reviewed_before_tests_and_docs() -> None:
     assert chunks[0].paths == ("a.py", "tests/test_a.py", "README.md")
 
 
+@pytest.mark.parametrize(
+    ("path", "priority"),
+    [
+        ("latest/app.py", 0),  # "test/" inside a folder's name is no test folder
+        ("contest/tests_helper.py", 0),
+        ("src/spec/app.py", 1),
+        ("pkg/__tests__/a.js", 1),
+        ("a_test.go", 1),
+        ("web/a.spec.ts", 1),
+        ("docs/guide.py", 2),
+        ("mydocs/guide.py", 0),
+        ("config.yml", 2),
+    ],
+)
+def test_review_priority_reads_folder_names_not_substrings(path: str, priority: int) -> None:
+    assert review_priority(path) == priority
+
+
 def test_rendered_numbers_are_new_for_added_and_old_for_deleted() -> None:
     file = make_file("a.py", " -+", start=10)
     chunks, _ = build_chunks([file], words, budget=1000)
