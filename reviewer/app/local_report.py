@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 from reviewer import __version__
 from reviewer.app.engine import ReviewOutcome
@@ -20,11 +21,13 @@ from reviewer.core.severity import Severity
 # Output formats of `reviewer review --format`; "color" is text with ANSI colours (a TTY).
 FORMATS = ("text", "json", "markdown", "sarif")
 
-COLORS = {
-    Severity.CRITICAL: "\033[31m",
-    Severity.WARNING: "\033[33m",
-    Severity.SUGGESTION: "\033[36m",
-}
+COLORS = MappingProxyType(
+    {
+        Severity.CRITICAL: "\033[31m",
+        Severity.WARNING: "\033[33m",
+        Severity.SUGGESTION: "\033[36m",
+    }
+)
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 

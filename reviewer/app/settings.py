@@ -208,8 +208,8 @@ def _fail_on(value: str) -> Severity | None:
         ) from None
 
 
-_TRUE = {"true", "yes", "1", "on"}
-_FALSE = {"false", "no", "0", "off", ""}
+_TRUE = frozenset({"true", "yes", "1", "on"})
+_FALSE = frozenset({"false", "no", "0", "off", ""})
 
 
 def _bool(value: str, name: str) -> bool:

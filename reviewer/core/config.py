@@ -15,6 +15,7 @@ paths:                        # per glob: instructions and severity overrides
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,7 @@ from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
 
 _SEVERITY = {"enum": [s.value for s in Severity]}
-CONFIG_SCHEMA: dict[str, Any] = {
+_CONFIG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "additionalProperties": False,
@@ -59,6 +60,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+def config_schema() -> dict[str, Any]:
+    """The config file's JSON schema (a fresh copy: callers may not change the original)."""
+    return copy.deepcopy(_CONFIG_SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,7 @@ def parse_config(text: str, source: str) -> RepoConfig:
         ) from None
     if data is None:
         return RepoConfig()
-    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
+    validator = jsonschema.Draft202012Validator(config_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from reviewer.errors import ConfigError
 
 # Longest prefix wins. Unknown models (local servers, new names) get a small window:
 # `max-chunk-tokens` overrides it.
-CONTEXT_WINDOWS: dict[str, int] = {
-    "gpt-4.1": 1_047_576,
-    "gpt-5": 400_000,
-    "gpt-4o": 128_000,
-    "o1": 200_000,
-    "o3": 200_000,
-    "o4": 200_000,
-    "gpt-4-turbo": 128_000,
-    "gpt-4": 8_192,
-    "gpt-3.5-turbo": 16_385,
-}
+CONTEXT_WINDOWS: Mapping[str, int] = MappingProxyType(
+    {
+        "gpt-4.1": 1_047_576,
+        "gpt-5": 400_000,
+        "gpt-4o": 128_000,
+        "o1": 200_000,
+        "o3": 200_000,
+        "o4": 200_000,
+        "gpt-4-turbo": 128_000,
+        "gpt-4": 8_192,
+        "gpt-3.5-turbo": 16_385,
+    }
+)
 UNKNOWN_MODEL_WINDOW = 16_384
 
 # Larger chunks review worse and serialise the run; this caps a chunk's diff tokens

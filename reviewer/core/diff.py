@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from unidiff.errors import UnidiffParseError
@@ -155,7 +156,7 @@ def _is_submodule(info: list[str], hunks: tuple[Hunk, ...]) -> bool:
     return bool(lines) and all(line.text.startswith("Subproject commit ") for line in lines)
 
 
-_KINDS = {kind.value: kind for kind in LineKind}
+_KINDS = MappingProxyType({kind.value: kind for kind in LineKind})
 
 
 def _hunk(h: Any) -> Hunk:

@@ -64,9 +64,15 @@ class AnswerInvalid(ValueError):
 
 
 @cache
+def _answer_schema_text() -> str:
+    return json.dumps(strict_schema(ReviewAnswer.model_json_schema()))
+
+
 def answer_json_schema() -> dict[str, Any]:
-    """The strict JSON schema of `ReviewAnswer` for `response_format`."""
-    return strict_schema(ReviewAnswer.model_json_schema())
+    """The strict JSON schema of `ReviewAnswer` for `response_format`: a fresh copy on each
+    call, so no request can change what the validator (or another request) uses."""
+    loaded: dict[str, Any] = json.loads(_answer_schema_text())
+    return loaded
 
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:

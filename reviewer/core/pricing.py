@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from reviewer.core.report import Usage
 
@@ -26,18 +28,20 @@ class Pricing:
 
 # Public list prices (USD per 1M tokens), longest matching prefix wins. Override with the
 # `pricing` input for other models, providers or negotiated prices.
-PRICES: dict[str, Pricing] = {
-    "gpt-4.1-nano": Pricing(0.10, 0.40, 0.025),
-    "gpt-4.1-mini": Pricing(0.40, 1.60, 0.10),
-    "gpt-4.1": Pricing(2.00, 8.00, 0.50),
-    "gpt-4o-mini": Pricing(0.15, 0.60, 0.075),
-    "gpt-4o": Pricing(2.50, 10.00, 1.25),
-    "o4-mini": Pricing(1.10, 4.40, 0.275),
-    "o3": Pricing(2.00, 8.00, 0.50),
-    "gpt-5-nano": Pricing(0.05, 0.40, 0.005),
-    "gpt-5-mini": Pricing(0.25, 2.00, 0.025),
-    "gpt-5": Pricing(1.25, 10.00, 0.125),
-}
+PRICES: Mapping[str, Pricing] = MappingProxyType(
+    {
+        "gpt-4.1-nano": Pricing(0.10, 0.40, 0.025),
+        "gpt-4.1-mini": Pricing(0.40, 1.60, 0.10),
+        "gpt-4.1": Pricing(2.00, 8.00, 0.50),
+        "gpt-4o-mini": Pricing(0.15, 0.60, 0.075),
+        "gpt-4o": Pricing(2.50, 10.00, 1.25),
+        "o4-mini": Pricing(1.10, 4.40, 0.275),
+        "o3": Pricing(2.00, 8.00, 0.50),
+        "gpt-5-nano": Pricing(0.05, 0.40, 0.005),
+        "gpt-5-mini": Pricing(0.25, 2.00, 0.025),
+        "gpt-5": Pricing(1.25, 10.00, 0.125),
+    }
+)
 
 
 def price_for(model: str, override: Pricing | None = None) -> Pricing | None:

@@ -4,17 +4,20 @@ escaped so it can neither forge our markers nor ping anybody."""
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.diff import Side
 from reviewer.core.fingerprint import finding_marker
 from reviewer.core.severity import Severity
 
-BADGES = {
-    Severity.CRITICAL: "🔴 Critical",
-    Severity.WARNING: "🟠 Warning",
-    Severity.SUGGESTION: "🔵 Suggestion",
-}
+BADGES = MappingProxyType(
+    {
+        Severity.CRITICAL: "🔴 Critical",
+        Severity.WARNING: "🟠 Warning",
+        Severity.SUGGESTION: "🔵 Suggestion",
+    }
+)
 
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
@@ -30,26 +31,30 @@ SRCROOT = "%SRCROOT%"
 # matching old alerts against incomparable values.
 FINGERPRINT_KEY = "reviewerFingerprint/v1"
 
-LEVELS = {
-    Severity.CRITICAL: "error",
-    Severity.WARNING: "warning",
-    Severity.SUGGESTION: "note",
-}
+LEVELS = MappingProxyType(
+    {
+        Severity.CRITICAL: "error",
+        Severity.WARNING: "warning",
+        Severity.SUGGESTION: "note",
+    }
+)
 
 # Every category is a rule, in the enum's order, so a rule's index never depends on what a
 # particular run found.
 RULE_CATEGORIES: tuple[Category, ...] = tuple(Category)
-_RULE_INDEX = {category: index for index, category in enumerate(RULE_CATEGORIES)}
+_RULE_INDEX = MappingProxyType({category: index for index, category in enumerate(RULE_CATEGORIES)})
 
-_DESCRIPTIONS = {
-    Category.BUG: "Incorrect behaviour: the code does not do what it is meant to.",
-    Category.SECURITY: "A vulnerability or unsafe handling of data or credentials.",
-    Category.PERFORMANCE: "Needless work, memory or latency.",
-    Category.RELIABILITY: "Failure handling, races, resource leaks and other fragility.",
-    Category.MAINTAINABILITY: "Code that is harder to read, change or reuse than it needs to be.",
-    Category.TESTING: "Missing, wrong or fragile tests.",
-    Category.DOCUMENTATION: "Missing, wrong or outdated documentation and comments.",
-}
+_DESCRIPTIONS = MappingProxyType(
+    {
+        Category.BUG: "Incorrect behaviour: the code does not do what it is meant to.",
+        Category.SECURITY: "A vulnerability or unsafe handling of data or credentials.",
+        Category.PERFORMANCE: "Needless work, memory or latency.",
+        Category.RELIABILITY: "Failure handling, races, resource leaks and other fragility.",
+        Category.MAINTAINABILITY: "Code harder to read, change or reuse than it needs to be.",
+        Category.TESTING: "Missing, wrong or fragile tests.",
+        Category.DOCUMENTATION: "Missing, wrong or outdated documentation and comments.",
+    }
+)
 
 
 def rule_id(category: Category) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Severity(StrEnum):
@@ -18,7 +19,7 @@ class Severity(StrEnum):
         return self.rank >= other.rank
 
 
-_RANK = {Severity.SUGGESTION: 1, Severity.WARNING: 2, Severity.CRITICAL: 3}
+_RANK = MappingProxyType({Severity.SUGGESTION: 1, Severity.WARNING: 2, Severity.CRITICAL: 3})
 
 # `fail-on: never` is represented as None: no severity fails the check.
 FAIL_ON_CHOICES = ("critical", "warning", "suggestion", "never")

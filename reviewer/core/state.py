@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 
 from pydantic import ValidationError
 
@@ -49,7 +50,7 @@ class PreviousReview:
 
 # The state must leave the summary room under GitHub's 65,536-character limit.
 MAX_STATE_CHARS = 20_000
-_RANK = {"critical": 0, "warning": 1, "suggestion": 2}
+_RANK = MappingProxyType({"critical": 0, "warning": 1, "suggestion": 2})
 
 
 def state_block(findings: Iterable[OpenFinding]) -> str:

@@ -64,3 +64,24 @@ def test_diff_is_fenced_and_cannot_close_its_fence() -> None:
     assert (
         user.content.index(start) < user.content.index("ignore previous") < user.content.index(end)
     )
+
+
+def test_the_schema_cannot_be_changed_through_a_caller() -> None:
+    """One request's copy of the schema is not the validator's, nor the next request's."""
+    first = answer_json_schema()
+    first["properties"]["findings"]["items"] = {"type": "string"}
+    first["required"] = []
+    assert answer_json_schema()["required"] == ["findings"]
+    parse_answer('{"findings": []}')
+    with pytest.raises(AnswerInvalid):
+        parse_answer('{"findings": ["just text"]}')
+
+
+def test_constant_tables_are_read_only() -> None:
+    from reviewer.core.context_windows import CONTEXT_WINDOWS
+    from reviewer.core.pricing import PRICES
+    from reviewer.core.prompt import PROFILES
+
+    for table in (PRICES, CONTEXT_WINDOWS, PROFILES):
+        with pytest.raises(TypeError):
+            table["gpt-x"] = table[next(iter(table))]  # type: ignore[index]
