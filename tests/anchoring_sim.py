@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reviewer.core.anchoring import Placement, anchor_finding
 from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, LineKind, parse_diff
 from reviewer.core.findings import Finding
-from reviewer.core.plan import plan_publication
+from reviewer.core.plan import Limits, plan_publication
 
 WORDS = (
     *("user", "request", "value", "result", "config", "handler"),
@@ -128,7 +128,7 @@ def measure(samples_per_mistake: int = 300, seed: int = 5) -> Accuracy:
     for name, mistake in MISTAKES.items():
         for target in rng.sample(targets, min(samples_per_mistake, len(targets))):
             anchored = anchor_finding(mistake(target, rng), index)
-            plan = plan_publication([anchored], posted={}, index=index, max_comments=10)
+            plan = plan_publication([anchored], posted={}, index=index, limits=Limits(10))
             result.total[name] += 1
             result.delivered[name] += len(plan.all_findings)
             on_target = (

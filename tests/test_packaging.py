@@ -48,6 +48,9 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "sarif-file": "",
     "full-files": "false",
     "request-timeout": "120",
+    "on-unreviewed": "incomplete",
+    "bot-login": "",
+    "findings-file": "reviewer-findings.json",
 }
 EXPECTED_OUTPUTS = {
     "findings",
@@ -58,6 +61,7 @@ EXPECTED_OUTPUTS = {
     "prompt-tokens",
     "completion-tokens",
     "cost",
+    "findings-file",
 }
 ENTRYPOINT = ["/usr/local/bin/python", "-m", "reviewer"]
 

@@ -12,11 +12,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from reviewer.app.actions_io import RunnerEnv, annotation, write_outputs
-from reviewer.app.review_stages import Run, publish, reconcile, report, review
+from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
+from reviewer.app.publish_stages import publish, report
+from reviewer.app.review_stages import Run, reconcile, review
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import read_input, settings_from_inputs
-from reviewer.errors import ConfigError
+from reviewer.core.markdown import inert_line
+from reviewer.errors import ConfigError, ReviewerError
 from reviewer.github.adapter import GitHubAdapter, make_github
 from reviewer.github.event import (
     WRITE_PERMISSIONS,
@@ -24,6 +26,7 @@ from reviewer.github.event import (
     PullRequestRef,
     Skip,
     load_event,
+    obj,
     pull_request_ref,
     target_from_event,
 )
@@ -35,13 +38,19 @@ def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
     runtime = runtime or Runtime()
     started = runtime.clock()
     runner = RunnerEnv.from_env(env)
-    run = resolve(env, runner, runtime, started)
-    if isinstance(run, Skip):
-        return _skip(runner, run)
-    reviewed = review(run)
-    reconciled = reconcile(run, reviewed)
-    published = publish(run, reviewed, reconciled)
-    return report(run, published)
+    try:
+        run = resolve(env, runner, runtime, started)
+        if isinstance(run, Skip):
+            return _skip(runner, run)
+        reviewed = review(run)
+        reconciled = reconcile(run, reviewed)
+        published = publish(run, reviewed, reconciled)
+        return report(run, published)
+    except ReviewerError as error:
+        # The message goes to the log as an annotation (cli.py); the job's step summary and
+        # outputs still say the review did not complete, for people and later steps.
+        _unfinished(runner, error)
+        raise
 
 
 def resolve(
@@ -77,7 +86,7 @@ def resolve(
     target = _pull_request(github, found)
     if isinstance(target, Skip):
         return target
-    identity = github.identity(settings.github_token)
+    identity = github.identity(settings.github_token, settings.bot_login)
     return Run(runner, settings, github, target, identity, runtime, started)
 
 
@@ -85,9 +94,9 @@ def _fork_without_key(env: Mapping[str, str], event_name: str, payload: Mapping[
     """A fork's PR under `pull_request` gets no secrets: expected, not a misconfiguration."""
     if event_name != "pull_request" or read_input(env, "api-key") or read_input(env, "base-url"):
         return False
-    pr = payload.get("pull_request") or {}
-    head = ((pr.get("head") or {}).get("repo") or {}).get("full_name")
-    base = ((pr.get("base") or {}).get("repo") or {}).get("full_name")
+    pr = obj(payload.get("pull_request"))
+    head = obj(obj(pr.get("head")).get("repo")).get("full_name")
+    base = obj(obj(pr.get("base")).get("repo")).get("full_name")
     return bool(head and base and head != base)
 
 
@@ -107,7 +116,15 @@ def _pull_request(
     pull = github.pull_request_json()
     if pull.get("state") == "closed":
         return Skip(f"Pull request #{found.number} is closed; nothing to review.")
-    return pull_request_ref(pull, "requested")
+    return pull_request_ref(pull, found.action)
+
+
+def _unfinished(runner: RunnerEnv, error: ReviewerError) -> None:
+    append_step_summary(
+        runner.step_summary_path,
+        f"## 🤖 reviewer\n\n⚠️ **Review incomplete**: {inert_line(str(error), 2000)}",
+    )
+    write_outputs(runner.output_path, {"verdict": "incomplete"})
 
 
 def _skip(runner: RunnerEnv, skip: Skip) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.markdown import clean
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
 
@@ -23,6 +24,7 @@ OUTPUT_NAMES = (
     "prompt-tokens",
     "completion-tokens",
     "cost",
+    "findings-file",
 )
 
 
@@ -77,11 +79,12 @@ def annotation(
     """Print a workflow command such as `::error file=a.py,line=3,title=...::message`."""
     props = []
     if file:
-        props.append(f"file={escape_property(file)}")
+        props.append(f"file={escape_property(clean(file))}")
     if line is not None:
         props.append(f"line={line}")
     if title:
-        props.append(f"title={escape_property(title)}")
+        props.append(f"title={escape_property(clean(title))}")
+    message = clean(message)
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
     print(f"{head}::{escape_data(message)}", file=stream or sys.stdout, flush=True)
 
@@ -90,7 +93,7 @@ def write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
     """Append outputs to GITHUB_OUTPUT with a heredoc delimiter (values may span lines)."""
     if not path:
         return
-    with Path(path).open("a", encoding="utf-8") as handle:
+    with Path(path).open("a", encoding="utf-8", errors="replace") as handle:
         for name, value in outputs.items():
             delimiter = f"ghadelimiter_{uuid.uuid4().hex}"
             handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
@@ -99,7 +102,7 @@ def write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
 def append_step_summary(path: str | None, markdown: str) -> None:
     if not path:
         return
-    with Path(path).open("a", encoding="utf-8") as handle:
+    with Path(path).open("a", encoding="utf-8", errors="replace") as handle:
         handle.write(markdown.rstrip("\n") + "\n")
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from reviewer import __version__
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
 from reviewer.core.chunk_plan import ReviewOptions
@@ -23,6 +27,28 @@ def review_options(settings: Settings, guidance: Guidance) -> ReviewOptions:
         config=guidance.config,
         full_files=settings.full_files,
     )
+
+
+def review_config(settings: Settings, guidance: Guidance) -> str:
+    """A digest of everything that shapes a review's findings: the same head reviewed with
+    the same digest would give the same review, so it is reused instead of paid for again."""
+    shaping = {
+        "version": __version__,
+        "model": settings.model,
+        "base_url": settings.base_url,
+        "api_version": settings.api_version,
+        "model_options": dict(settings.model_options),
+        "rules": guidance.rules,
+        "config": repr(guidance.config),
+        "gitattributes": guidance.gitattributes,
+        "include": settings.include,
+        "exclude": settings.exclude,
+        "max_chunk_tokens": settings.max_chunk_tokens,
+        "max_tokens": settings.max_tokens,
+        "full_files": settings.full_files,
+    }
+    text = json.dumps(shaping, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def chunk_reviewer(settings: Settings, *, rules: str, runtime: Runtime) -> ChunkReviewer:

@@ -51,6 +51,11 @@ class ReviewOutcome:
     usage: Usage
     chunks: int
 
+    @property
+    def incomplete(self) -> bool:
+        """Part of the pull request did not reach the model, or got no answer."""
+        return bool(self.failures) or any(s.unreviewed for s in self.skipped)
+
 
 def review_diff(
     diff_text: str,
@@ -61,10 +66,17 @@ def review_diff(
     unavailable: Sequence[SkippedFile] = (),
     time_limit_s: float = 20 * 60,
     read_new_text: Callable[[str], str | None] | None = None,
+    focus: frozenset[tuple[str, int]] | None = None,
+    reuse: bool = False,
 ) -> ReviewOutcome:
-    """`unavailable`: files of the PR the diff source could not provide, listed as skipped."""
-    planned = plan_chunks(diff_text, options, count_tokens, read_new_text)
+    """`unavailable`: files of the PR the diff source could not provide, listed as skipped.
+    `focus`: only the hunks holding these added lines (see `plan_chunks`). `reuse`: the
+    head was reviewed already: plan what it holds, send nothing to the model."""
+    planned = plan_chunks(diff_text, options, count_tokens, read_new_text, focus=focus)
     chunks, index, skipped = planned.chunks, planned.index, planned.skipped
+    if reuse:
+        reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths))
+        return ReviewOutcome([], index, reviewed, (*unavailable, *skipped), (), Usage(), 0)
     if planned.secrets_masked:
         log.warning(
             "Masked %d secret(s) in the diff before sending it to the model.",

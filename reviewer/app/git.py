@@ -10,8 +10,13 @@ from reviewer.errors import ConfigError
 
 def git(repo: Path, *args: str) -> str:
     try:
+        # Paths unquoted (core.quotepath=off; a `"`, tab or newline is still C-quoted and
+        # parsed as such), whatever the user's git configuration says.
         done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=120
+            ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
+            capture_output=True,
+            check=False,
+            timeout=120,
         )
     except FileNotFoundError:
         raise ConfigError("git is not installed or not on PATH.") from None
@@ -26,9 +31,20 @@ def git(repo: Path, *args: str) -> str:
 
 def branch_diff(repo: Path, base: str, head: str) -> str:
     """What `head` changes since it forked from `base` (the PR view: base...head)."""
-    return git(
-        repo, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", f"{base}...{head}"
-    )
+    return git(repo, "diff", *DIFF_OPTIONS, f"{base}...{head}")
+
+
+# A diff as GitHub's: no colour, no external driver or textconv (nothing of the branch
+# runs), renames found, and the a/ b/ prefixes the parser expects whatever diff.noprefix
+# or diff.mnemonicPrefix say.
+DIFF_OPTIONS = (
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "-M",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+)
 
 
 class GitBaseReader:
@@ -45,4 +61,6 @@ class GitBaseReader:
             return None  # not there at this ref
 
     def paths(self) -> list[str]:
-        return git(self._repo, "ls-tree", "-r", "--name-only", self._ref).splitlines()
+        # NUL-separated: names are not quoted, whatever characters they hold.
+        listing = git(self._repo, "ls-tree", "-r", "-z", "--name-only", self._ref)
+        return [path for path in listing.split("\0") if path]

@@ -51,7 +51,7 @@ def run_local(
         settings=settings,
         config=guidance.config,
         index=outcome.index,
-        incomplete=bool(outcome.failures),
+        incomplete=outcome.incomplete,
         capped=False,
     )
     # Below `min-severity` (the flag, or the config's per-path one) is left out of the
@@ -63,7 +63,7 @@ def run_local(
         if f.finding.severity.at_least(threshold(f.path, settings.min_severity))
     ]
     shown_outcome = dataclasses.replace(outcome, findings=shown)
-    report = render_report(shown_outcome, conclusion.verdict, output, repo=repo)
+    report = render_report(shown_outcome, conclusion, output, repo=repo, model=settings.model)
     if output_file is None:
         print(report)
     else:

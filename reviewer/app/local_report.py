@@ -11,10 +11,13 @@ from types import MappingProxyType
 from reviewer import __version__
 from reviewer.app.engine import ReviewOutcome
 from reviewer.app.git import git
+from reviewer.app.pipeline import Conclusion
 from reviewer.core.anchoring import AnchoredFinding, Placement
-from reviewer.core.diff import Side
+from reviewer.core.diff import Side, display_path
+from reviewer.core.json_report import report_json
+from reviewer.core.markdown import clean, code_span, fenced, inert_line, one_line
 from reviewer.core.policy import Verdict
-from reviewer.core.render import BADGES, finding_body, one_line, sanitize
+from reviewer.core.render import BADGES, finding_body
 from reviewer.core.sarif import dumps, sarif_log
 from reviewer.core.severity import Severity
 
@@ -31,9 +34,23 @@ COLORS = MappingProxyType(
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
-def render_report(outcome: ReviewOutcome, verdict: Verdict, output: str, *, repo: Path) -> str:
+def render_report(
+    outcome: ReviewOutcome, conclusion: Conclusion, output: str, *, repo: Path, model: str
+) -> str:
+    """`outcome.findings`: the findings to show (at or above `min-severity`); the JSON
+    report holds every finding of `conclusion.plan`, with where each would be delivered."""
+    verdict = conclusion.verdict
     if output == "json":
-        return json.dumps(findings_json(outcome.findings), indent=2)
+        report = report_json(
+            plan=conclusion.plan,
+            verdict=verdict,
+            reviewed_files=outcome.reviewed_files,
+            skipped=outcome.skipped,
+            failures=outcome.failures,
+            usage=outcome.usage,
+            model=model,
+        )
+        return json.dumps(report, indent=2, ensure_ascii=False)
     if output == "sarif":
         # Diff paths are relative to the top level, which --repo need not be.
         root = Path(git(repo, "rev-parse", "--show-toplevel").strip()).as_uri()
@@ -42,21 +59,6 @@ def render_report(outcome: ReviewOutcome, verdict: Verdict, output: str, *, repo
     if output == "markdown":
         return format_markdown(outcome, verdict)
     return format_text(outcome, verdict, color=output == "color")
-
-
-def findings_json(findings: Sequence[AnchoredFinding]) -> list[dict[str, object]]:
-    return [
-        {
-            **f.finding.model_dump(mode="json"),
-            "path": f.path,
-            "line": f.line,
-            "start_line": f.start_line,
-            "side": f.side.value,
-            "placement": f.placement.value,
-            "fingerprint": f.fingerprint,
-        }
-        for f in _ordered(findings)
-    ]
 
 
 def _ordered(findings: Sequence[AnchoredFinding]) -> list[AnchoredFinding]:
@@ -68,21 +70,27 @@ def format_text(outcome: ReviewOutcome, verdict: Verdict, *, color: bool) -> str
         return f"{code}{text}{RESET}" if color else text
 
     lines: list[str] = []
+    # Model text and file names are cleaned of control characters: no escape sequence of
+    # theirs reaches the terminal.
     for f in _ordered(outcome.findings):
-        where = f"{f.path}:{f.line}" if f.line is not None else f"{f.path} (not in the diff)"
+        path = display_path(f.path)
+        where = f"{path}:{f.line}" if f.line is not None else f"{path} (not in the diff)"
         severity = paint(COLORS[f.finding.severity], f.finding.severity.value)
-        lines.append(
-            f"{paint(BOLD, where)}: {severity} [{f.finding.category.value}] {f.finding.title}"
-        )
-        lines.extend(f"    {line}" for line in f.finding.body.strip().splitlines())
+        title = one_line(f.finding.title)
+        lines.append(f"{paint(BOLD, where)}: {severity} [{f.finding.category.value}] {title}")
+        lines.extend(f"    {line}" for line in clean(f.finding.body).strip().splitlines())
         if f.finding.suggestion:
             lines.append(paint(DIM, "    suggested:"))
-            lines.extend(paint(DIM, f"      {line}") for line in f.finding.suggestion.splitlines())
+            suggestion = clean(f.finding.suggestion).splitlines()
+            lines.extend(paint(DIM, f"      {line}") for line in suggestion)
         lines.append("")
     for failure in outcome.failures:
-        lines.append(f"not reviewed: {', '.join(failure.paths)}: {failure.reason}")
+        paths = ", ".join(display_path(p) for p in failure.paths)
+        lines.append(f"not reviewed: {paths}: {one_line(failure.reason, 500)}")
     for skipped in outcome.skipped:
-        lines.append(paint(DIM, f"skipped: {skipped.path}: {skipped.reason}"))
+        status = "not reviewed" if skipped.unreviewed else "skipped"
+        text = f"{status}: {display_path(skipped.path)}: {one_line(skipped.reason, 500)}"
+        lines.append(text if skipped.unreviewed else paint(DIM, text))
     lines.append(
         f"{len(outcome.findings)} finding(s) in {len(outcome.reviewed_files)} file(s); "
         f"{outcome.usage.requests} request(s), {outcome.usage.prompt_tokens} prompt + "
@@ -109,17 +117,21 @@ def format_markdown(outcome: ReviewOutcome, verdict: Verdict) -> str:
             "",
             f"### {BADGES[finding.severity]} · {finding.category.value} · {_md_where(f)}",
             "",
-            f"**{_md_text(finding.title)}**",
+            f"**{inert_line(finding.title)}**",
             "",
             finding_body(finding.body),
         ]
         if finding.suggestion and finding.suggestion.strip():
-            lines += ["", "Suggested change:", "", _fenced(finding.suggestion.strip("\n"))]
+            lines += ["", "Suggested change:", "", fenced(finding.suggestion.strip("\n"))]
     not_reviewed = [
-        f"- {', '.join(_code(p) for p in failure.paths)}: **not reviewed**, "
-        f"{_md_text(failure.reason)}"
+        f"- {', '.join(code_span(p) for p in failure.paths)}: **not reviewed**, "
+        f"{inert_line(failure.reason)}"
         for failure in outcome.failures
-    ] + [f"- {_code(s.path)}: skipped, {_md_text(s.reason)}" for s in outcome.skipped]
+    ] + [
+        f"- {code_span(s.path)}: {'**not reviewed**' if s.unreviewed else 'skipped'}, "
+        f"{inert_line(s.reason)}"
+        for s in outcome.skipped
+    ]
     if not_reviewed:
         lines += ["", "## Not reviewed", "", *not_reviewed]
     usage = outcome.usage
@@ -131,32 +143,11 @@ def format_markdown(outcome: ReviewOutcome, verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def _md_text(text: str) -> str:
-    return sanitize(one_line(text))
-
-
 def _md_where(f: AnchoredFinding) -> str:
     if f.line is None:
         outside = f.placement is Placement.OUTSIDE
         note = " (file not in the diff)" if outside else " (line not in the diff)"
-        return _code(f.path) + note
+        return code_span(f.path) + note
     start = f"{f.start_line}-" if f.start_line is not None else ""
     old = " (deleted line)" if f.side is Side.LEFT else ""
-    return f"{_code(f.path)} L{start}{f.line}{old}"
-
-
-def _code(text: str) -> str:
-    """An inline code span that a backtick in the text cannot close early."""
-    text = sanitize(one_line(text))
-    ticks = "`"
-    while ticks in text:
-        ticks += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _fenced(code: str) -> str:
-    fence = "```"
-    while fence in code:
-        fence += "`"
-    return f"{fence}\n{code}\n{fence}"
+    return f"{code_span(f.path)} L{start}{f.line}{old}"

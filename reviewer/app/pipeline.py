@@ -1,21 +1,31 @@
 """After the engine, one pipeline for both modes: findings → plan → verdict.
 
-The action passes what is already on the pull request (posted fingerprints, carried
-findings, the whole PR's commentable lines and the comment caps); local mode passes
-nothing of that, and shows what the plan would post."""
+The action passes what is already on the pull request (posted fingerprints and how many
+comments each file carries, carried and dismissed findings, the whole PR's commentable
+lines); local mode passes nothing of that, and shows what the plan would post."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reviewer.app.settings import Settings
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.config import RepoConfig
 from reviewer.core.diff import CommentableIndex
-from reviewer.core.plan import PublishPlan, plan_publication, with_carried
+from reviewer.core.plan import Limits, PublishPlan, plan_publication, with_carried
 from reviewer.core.policy import Verdict, decide_verdict
 from reviewer.core.state import OpenFinding
+
+
+@dataclass(frozen=True, slots=True)
+class OnThePullRequest:
+    """What earlier runs and maintainers left on the pull request (empty locally)."""
+
+    posted: Mapping[str, str] = field(default_factory=dict)  # fingerprint → comment URL
+    posted_per_file: Mapping[str, int] = field(default_factory=dict)  # our comments per file
+    carried: Sequence[OpenFinding] = ()
+    dismissed: Mapping[str, str] = field(default_factory=dict)  # fingerprint → who and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,19 +41,31 @@ def conclude(
     config: RepoConfig,
     index: CommentableIndex,
     incomplete: bool,
-    posted: Mapping[str, str] | None = None,
-    carried: Sequence[OpenFinding] = (),
+    existing: OnThePullRequest | None = None,
     capped: bool = True,
 ) -> Conclusion:
-    """`capped`: apply `max-comments` and `max-comments-per-file` (inline comments only)."""
-    plan = plan_publication(
-        findings,
-        posted=posted or {},
-        index=index,
+    """`capped`: apply `max-comments` and `max-comments-per-file` (inline comments only).
+    `incomplete`: part of the pull request was not reviewed (a failed chunk, a file GitHub
+    gave no diff for, the token cap, the time limit)."""
+    existing = existing or OnThePullRequest()
+    limits = Limits(
         max_comments=settings.max_comments if capped else len(findings),
         max_per_file=settings.max_comments_per_file if capped else None,
         min_severity=lambda path: config.min_severity_for(path, settings.min_severity),
+        posted_per_file=existing.posted_per_file,
     )
-    plan = with_carried(plan, carried)
-    verdict = decide_verdict(plan.all_findings, settings.fail_on, incomplete=incomplete)
+    plan = plan_publication(
+        findings,
+        posted=existing.posted,
+        index=index,
+        limits=limits,
+        dismissed=existing.dismissed,
+    )
+    plan = with_carried(plan, existing.carried, existing.dismissed)
+    verdict = decide_verdict(
+        plan.counted,
+        settings.fail_on,
+        incomplete=incomplete,
+        on_unreviewed=settings.on_unreviewed,
+    )
     return Conclusion(plan, verdict)

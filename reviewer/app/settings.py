@@ -11,9 +11,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
+from reviewer.core.policy import OnUnreviewed
 from reviewer.core.pricing import Pricing
 from reviewer.core.prompt import PROFILES
 from reviewer.core.severity import FAIL_ON_CHOICES, Severity, parse_fail_on
@@ -49,9 +51,14 @@ INPUT_NAMES = (
     "sarif-file",
     "full-files",
     "request-timeout",
+    "on-unreviewed",
+    "bot-login",
+    "findings-file",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
+# The JSON report of every finding, skipped file and failure, relative to the workspace.
+DEFAULT_FINDINGS_FILE = "reviewer-findings.json"
 DEFAULT_MAX_COMMENTS_PER_FILE = 10
 DEFAULT_MAX_COMMENTS = 30
 DEFAULT_CONCURRENCY = 4
@@ -105,6 +112,9 @@ class Settings:
     sarif_file: str = ""
     full_files: bool = False
     request_timeout_s: float = 120.0
+    on_unreviewed: OnUnreviewed = OnUnreviewed.INCOMPLETE
+    bot_login: str = ""
+    findings_file: str = DEFAULT_FINDINGS_FILE
 
     def guidance_sources(self) -> GuidanceSources:
         return GuidanceSources(
@@ -190,6 +200,9 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         request_timeout_s=float(
             _int(get("request-timeout"), "request-timeout", 120, minimum=1, maximum=3600)
         ),
+        on_unreviewed=_choice(get("on-unreviewed"), "on-unreviewed", OnUnreviewed),
+        bot_login=get("bot-login"),
+        findings_file=get("findings-file") or DEFAULT_FINDINGS_FILE,
     )
 
 
@@ -294,6 +307,20 @@ def _profiles(value: str) -> tuple[str, ...]:
             hint=f"Use one or more of: {', '.join(PROFILES)} (comma-separated).",
         )
     return names
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(value: str, name: str, choices: type[E]) -> E:
+    """One of an enum's values; empty means the first (the default)."""
+    allowed = [member.value for member in choices]
+    try:
+        return choices(value.lower() or allowed[0])
+    except ValueError:
+        raise ConfigError(
+            f"Unknown {name} value {value!r}.", hint=f"Use one of: {', '.join(allowed)}."
+        ) from None
 
 
 def _min_severity(value: str) -> Severity:

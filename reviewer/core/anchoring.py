@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reviewer.core.chunking import Chunk
-from reviewer.core.diff import CommentableIndex, FileDiff, LineRef, Side
+from reviewer.core.diff import CommentableIndex, FileDiff, LineRef, Side, unquote_git_path
 from reviewer.core.findings import Finding
-from reviewer.core.fingerprint import fingerprint
+from reviewer.core.fingerprint import fingerprint, legacy_fingerprints
 
 
 class Placement(StrEnum):
@@ -47,13 +47,24 @@ class AnchoredFinding:
         return self.placement is Placement.INLINE
 
     @property
+    def code(self) -> str:
+        """What identifies the finding's place: the anchored line itself (a range's start
+        varies more between answers than its end), or for a finding off the diff its quote's
+        last line (its title when it quoted nothing)."""
+        return self.code_lines[-1] if self.code_lines else self.finding.title
+
+    @property
     def fingerprint(self) -> str:
         if self.remembered_fingerprint is not None:
             return self.remembered_fingerprint
-        # The anchored line itself (the range's end) identifies the code; a range's start
-        # varies more between answers than its end.
-        code = self.code_lines[-1] if self.code_lines else self.finding.title
-        return fingerprint(self.path, self.finding.category.value, code)
+        return fingerprint(self.path, self.code)
+
+    @property
+    def legacy_fingerprints(self) -> frozenset[str]:
+        """What comments posted by earlier versions may carry for the same place."""
+        if self.remembered_fingerprint is not None:
+            return frozenset()
+        return legacy_fingerprints(self.path, self.code)
 
 
 def chunk_index(chunk: Chunk) -> CommentableIndex:
@@ -114,7 +125,12 @@ def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding
 def resolve_path(path: str, known: Iterable[str]) -> str | None:
     """The diff path a model meant: exact, then case-insensitive, then a unique suffix."""
     candidates = list(known)
-    cleaned = path.strip().removeprefix("./").removeprefix("b/").removeprefix("a/")
+    if path in candidates:
+        return path
+    cleaned = unquote_git_path(path.strip()).removeprefix("./")
+    if cleaned in candidates:
+        return cleaned
+    cleaned = cleaned.removeprefix("b/").removeprefix("a/")
     if cleaned in candidates:
         return cleaned
     lowered = [c for c in candidates if c.lower() == cleaned.lower()]

@@ -6,13 +6,14 @@ whole (`full-files`) → secrets masked → token-bounded chunks → the run's t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reviewer.core.chunking import Chunk, build_chunks
 from reviewer.core.config import RepoConfig
 from reviewer.core.context_windows import chunk_budget
-from reviewer.core.diff import CommentableIndex, FileDiff, parse_diff
+from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, Hunk, LineKind, parse_diff
 from reviewer.core.filters import SkippedFile, select_files
 from reviewer.core.full_files import FULL_FILE_MAX_FILES, wants_full_text, with_full_context
 from reviewer.core.prompt import chunk_messages
@@ -47,8 +48,12 @@ def plan_chunks(
     options: ReviewOptions,
     count_tokens: TokenCounter,
     read_new_text: Callable[[str], str | None] | None = None,
+    *,
+    focus: frozenset[tuple[str, int]] | None = None,
 ) -> ChunkPlan:
-    """`read_new_text(path)`: a changed file's new text, for `full_files`."""
+    """`read_new_text(path)`: a changed file's new text, for `full_files`. `focus`: review
+    only the hunks holding one of these added lines (path, new number): an incremental
+    review of the lines the PR's new commits wrote."""
     files = parse_diff(diff_text)
     index = CommentableIndex.build(files)
     selected, skipped = select_files(
@@ -57,6 +62,8 @@ def plan_chunks(
         exclude=(*options.exclude, *options.config.exclude),
         generated=options.generated,
     )
+    if focus is not None:
+        selected = [f for f in (_focused(file, focus) for file in selected) if f.hunks]
     if options.full_files and read_new_text is not None:
         selected = _expanded(selected, read_new_text)
     selected, masked = _masked(selected)
@@ -71,6 +78,42 @@ def plan_chunks(
     chunks, too_large = build_chunks(selected, count_tokens, budget)
     chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
     return ChunkPlan(chunks, index, skipped + too_large + over_cap, masked)
+
+
+# Lines of context shown around the lines an incremental review is about.
+FOCUS_CONTEXT = 3
+
+
+def _focused(file: FileDiff, focus: frozenset[tuple[str, int]]) -> FileDiff:
+    """Only the new lines in focus, each with a few lines around it. Lines the PR added
+    in earlier pushes (reviewed then) are shown as context; its deletions, made against the
+    base and reviewed then too, are left out."""
+    hunks: list[Hunk] = []
+    for hunk in file.hunks:
+        marks = {
+            i
+            for i, line in enumerate(hunk.lines)
+            if line.kind is LineKind.ADDED and (file.path, line.new_no) in focus
+        }
+        shown = sorted(
+            {
+                j
+                for i in marks
+                for j in range(i - FOCUS_CONTEXT, i + FOCUS_CONTEXT + 1)
+                if 0 <= j < len(hunk.lines)
+            }
+        )
+        runs: list[list[DiffLine]] = []
+        for position, j in enumerate(shown):
+            if position == 0 or j != shown[position - 1] + 1:
+                runs.append([])
+            line = hunk.lines[j]
+            if j in marks or line.kind is LineKind.CONTEXT:
+                runs[-1].append(line)
+            elif line.kind is LineKind.ADDED:
+                runs[-1].append(line._replace(kind=LineKind.CONTEXT))
+        hunks.extend(hunk.subset(run) for run in runs if run)
+    return dataclasses.replace(file, hunks=tuple(hunks))
 
 
 def _masked(files: Sequence[FileDiff]) -> tuple[list[FileDiff], int]:
@@ -105,5 +148,6 @@ def apply_token_cap(
     reason = f"over the run's token cap (`max-tokens` {cap})"
     left = dict.fromkeys(p for chunk in chunks[len(kept) :] for p in chunk.paths)
     return kept, [
-        SkippedFile(p, reason if p not in reviewed else reason + "; partly reviewed") for p in left
+        SkippedFile(p, reason if p not in reviewed else reason + "; partly reviewed", True)
+        for p in left
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
+from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind, display_path
 from reviewer.core.filters import SkippedFile
 from reviewer.core.tokens import TokenCounter
 
@@ -57,9 +57,13 @@ _DELETED = LineKind.DELETED
 
 
 def render_file_header(file: FileDiff) -> str:
+    """`File: <path> (<status>)`; a path with a newline or quote is shown C-quoted, so a
+    file name can never add a line of its own to the prompt."""
+    path = display_path(file.path)
     if file.status in (FileStatus.RENAMED, FileStatus.COPIED):
-        return f"File: {file.path} ({file.status.value} from {file.old_path})"
-    return f"File: {file.path} ({file.status.value})"
+        old = display_path(file.old_path or "")
+        return f"File: {path} ({file.status.value} from {old})"
+    return f"File: {path} ({file.status.value})"
 
 
 def render_hunk(hunk: Hunk) -> str:
@@ -103,9 +107,8 @@ def build_chunks(
     for file in order_for_review(files):
         for piece in _file_pieces(file, count_tokens, budget):
             if piece.tokens > budget:
-                skipped.append(
-                    SkippedFile(file.path, f"a line longer than the chunk budget ({budget} tokens)")
-                )
+                reason = f"a line longer than the chunk budget ({budget} tokens)"
+                skipped.append(SkippedFile(file.path, reason, unreviewed=True))
             else:
                 pieces.append(piece)
     return _pack(pieces, budget), skipped
@@ -202,16 +205,7 @@ def _carry(lines: list[DiffLine], costs: list[int]) -> tuple[list[DiffLine], lis
 
 
 def _sub_hunk(hunk: Hunk, lines: Sequence[DiffLine]) -> Hunk:
-    old_numbers = [line.old_no for line in lines if line.old_no is not None]
-    new_numbers = [line.new_no for line in lines if line.new_no is not None]
-    return Hunk(
-        old_start=old_numbers[0] if old_numbers else hunk.old_start,
-        old_len=len(old_numbers),
-        new_start=new_numbers[0] if new_numbers else hunk.new_start,
-        new_len=len(new_numbers),
-        section=hunk.section,
-        lines=tuple(lines),
-    )
+    return hunk.subset(lines)
 
 
 def _pack(pieces: Sequence[FilePiece], budget: int) -> list[Chunk]:

@@ -7,7 +7,8 @@ GitHub accepts an inline comment on an added or context line by its new-file num
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -76,6 +77,19 @@ class Hunk:
     def changed_lines(self) -> int:
         return sum(1 for line in self.lines if line.kind is not LineKind.CONTEXT)
 
+    def subset(self, lines: Sequence[DiffLine]) -> Hunk:
+        """A hunk of some of this hunk's lines, in order, its header counted anew."""
+        old_numbers = [line.old_no for line in lines if line.old_no is not None]
+        new_numbers = [line.new_no for line in lines if line.new_no is not None]
+        return Hunk(
+            old_start=old_numbers[0] if old_numbers else self.old_start,
+            old_len=len(old_numbers),
+            new_start=new_numbers[0] if new_numbers else self.new_start,
+            new_len=len(new_numbers),
+            section=self.section,
+            lines=tuple(lines),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FileDiff:
@@ -118,28 +132,76 @@ def parse_diff(text: str) -> list[FileDiff]:
 def _file_from_patch(p: Any) -> FileDiff:
     # unidiff is untyped: its objects are read as Any in these two functions only.
     info = [str(line).rstrip("\n") for line in p.patch_info]
-    path = _strip_prefix(p.path)
-    if p.is_added_file:
+    source = _diff_path(p.source_file, "a/")
+    target = _diff_path(p.target_file, "b/")
+    # By git's headers, not by empty hunks: a file emptied by the PR still exists.
+    if source is None or any(line.startswith("new file mode") for line in info):
         status = FileStatus.ADDED
-    elif p.is_removed_file:
+    elif target is None or any(line.startswith("deleted file mode") for line in info):
         status = FileStatus.DELETED
     elif any(line.startswith("copy from ") for line in info):
         status = FileStatus.COPIED  # unidiff reports copies as renames
-    elif p.is_rename:
+    elif source != target:
         status = FileStatus.RENAMED
     else:
         status = FileStatus.MODIFIED
     moved = status in (FileStatus.RENAMED, FileStatus.COPIED)
     hunks = tuple(_hunk(h) for h in p)
+    path = target if target is not None else source
+    if path is None:
+        raise DiffParseError(
+            "The pull request's diff has a file with no name on either side.",
+            hint="Report this with the PR's diff so the parser can be fixed.",
+        )
     return FileDiff(
         path=path,
-        old_path=_strip_prefix(p.source_file) if moved else None,
+        old_path=source if moved else None,
         status=status,
         is_binary=bool(p.is_binary_file),
         hunks=hunks,
         mode_change=_mode_change(info),
         is_submodule=_is_submodule(info, hunks),
     )
+
+
+def _diff_path(raw: str | None, prefix: str) -> str | None:
+    """A path as git wrote it in a header ("a/x", a C-quoted "\"b/\\303\\251.py\"", or
+    /dev/null) as the repository names it: unquoted, its one a/ or b/ prefix removed."""
+    if raw is None or raw == "/dev/null":
+        return None
+    path = unquote_git_path(raw)
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+_C_ESCAPES = MappingProxyType(
+    {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+)
+_OCTAL = re.compile("[0-7]{3}")
+
+
+def unquote_git_path(text: str) -> str:
+    """Undo git's C-style quoting of a path (core.quotepath, or a `"`, tab or newline in the
+    name): `"\\303\\251.py"` is `é.py`. An unquoted path is returned as it is."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        return text
+    body, out, i = text[1:-1], bytearray(), 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\" or i + 1 == len(body):
+            out += char.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        following = body[i + 1]
+        if following in _C_ESCAPES:
+            out.append(_C_ESCAPES[following])
+            i += 2
+        elif _OCTAL.fullmatch(body[i + 1 : i + 4]):
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out += char.encode()
+            i += 1
+    return out.decode("utf-8", "replace")
 
 
 def _mode_change(info: list[str]) -> tuple[str, str] | None:
@@ -181,11 +243,23 @@ def _hunk(h: Any) -> Hunk:
     )
 
 
-def _strip_prefix(path: str) -> str:
-    for prefix in ("a/", "b/"):
-        if path.startswith(prefix):
-            return path[len(prefix) :]
-    return path
+_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
+_QUOTE_BACK = MappingProxyType({chr(code): "\\" + name for name, code in _C_ESCAPES.items()})
+
+
+def display_path(path: str) -> str:
+    """A path for one line of text (a prompt's `File:` line, a summary): as is, or C-quoted
+    the way git quotes it when it holds a control character (a newline!), `"` or `\\`."""
+    if not _NEEDS_QUOTES.search(path):
+        return path
+    return (
+        '"'
+        + "".join(
+            _QUOTE_BACK.get(c, f"\\{ord(c):03o}" if ord(c) < 32 or ord(c) == 127 else c)
+            for c in path
+        )
+        + '"'
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,15 @@ DEFAULT_EXCLUDES = (
 
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
+    """A changed file (or part of one) the model did not see, and why.
+
+    `unreviewed`: it should have been reviewed but could not be (no diff from GitHub, over
+    a token cap, a line too long): the review is incomplete. Otherwise it was left out on
+    purpose (binary, excluded, generated, deleted) and the review is complete without it."""
+
     path: str
     reason: str
+    unreviewed: bool = False
 
 
 def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:

@@ -7,14 +7,17 @@ validated with jsonschema (what the model was told) and pydantic (what we use).
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from reviewer.core.diff import Side
+from reviewer.core.markdown import bounded, clean
 from reviewer.core.severity import Severity
 
 
@@ -26,6 +29,21 @@ class Category(StrEnum):
     MAINTAINABILITY = "maintainability"
     TESTING = "testing"
     DOCUMENTATION = "documentation"
+
+
+# Longest accepted text per field: longer is a model rambling, cut with an ellipsis (a cut
+# suggestion is never offered as a one-click change: see render.suggestion_block).
+MAX_TEXT = MappingProxyType(
+    {"title": 300, "body": 8_000, "path": 1_000, "quote": 4_000, "suggestion": 20_000}
+)
+
+
+def writable(text: str) -> str:
+    """`text` without NUL and with lone surrogates replaced: safe to encode as UTF-8."""
+    return _UNWRITABLE.sub("\ufffd", text).replace("\x00", "")
+
+
+_UNWRITABLE = re.compile("[\ud800-\udfff]")
 
 
 class Finding(BaseModel):
@@ -51,6 +69,20 @@ class Finding(BaseModel):
     suggestion: str | None = Field(
         description="Replacement code for the quoted lines, or null when there is no drop-in fix."
     )
+
+    # Model text is bounded and made writable on arrival: a lone surrogate (valid JSON,
+    # invalid UTF-8) would crash every file and request it reaches; NUL has no use here.
+    @field_validator("title", "body", mode="after")
+    @classmethod
+    def _prose(cls, value: str, info: ValidationInfo) -> str:
+        return bounded(clean(value), MAX_TEXT[info.field_name or ""])
+
+    @field_validator("path", "quote", "suggestion", mode="after")
+    @classmethod
+    def _code(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return bounded(writable(value), MAX_TEXT[info.field_name or ""])
 
 
 class ReviewAnswer(BaseModel):

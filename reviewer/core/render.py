@@ -1,14 +1,15 @@
-"""Markdown for inline comments and the summary. Model text is untrusted: it is
-escaped so it can neither forge our markers nor ping anybody."""
+"""Markdown for inline comments. Model text is hostile: it goes through `core.markdown`, so
+it can neither forge our markers, ping anybody, open a suggestion nor outgrow a comment."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from types import MappingProxyType
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.diff import Side
 from reviewer.core.fingerprint import finding_marker
+from reviewer.core.markdown import bounded, clean, fenced, inert, inert_line
 from reviewer.core.severity import Severity
 
 BADGES = MappingProxyType(
@@ -19,70 +20,68 @@ BADGES = MappingProxyType(
     }
 )
 
-_MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
-
-
-_CODE = re.compile(r"(```[\s\S]*?```|`[^`\n]*`)")
-
-
-def sanitize(text: str) -> str:
-    """Model text made inert: no HTML (outside code, where markdown shows it as text), no
-    HTML comments anywhere (no forged markers), no @mentions (nobody is pinged)."""
-    text = text.replace("<!--", "&lt;!--").replace("-->", "--&gt;")
-    parts = _CODE.split(text)
-    for i in range(0, len(parts), 2):  # even parts are prose, odd ones code
-        parts[i] = parts[i].replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION.sub("@\u200b", "".join(parts))
-
-
 # A finding's explanation is a few sentences; anything longer is the model rambling.
 MAX_FINDING_BODY = 4_000
+# Longest replacement offered as a one-click suggestion; a longer one is not shown whole,
+# and a cut suggestion would be wrong code.
+MAX_SUGGESTION = 8_000
+# GitHub refuses comment bodies over 65,536 characters.
+MAX_COMMENT = 65_536
 
 
-def finding_body(text: str) -> str:
-    text = sanitize(text.strip())
-    return text if len(text) <= MAX_FINDING_BODY else text[: MAX_FINDING_BODY - 1] + "…"
-
-
-def one_line(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def finding_body(text: str, limit: int = MAX_FINDING_BODY) -> str:
+    return inert(bounded(text.strip(), limit))
 
 
 def suggestion_block(anchored: AnchoredFinding) -> str:
     """A one-click ```suggestion for exactly the anchored lines, or "" when unsafe.
 
     Only on RIGHT-side lines, only when the model's quote is exactly those lines
-    (so its replacement maps onto them), and never empty or a no-op."""
+    (so its replacement maps onto them), never empty, a no-op, cut short, or holding
+    characters that would display code other than it is (bidi controls)."""
     replacement = anchored.finding.suggestion
     if not anchored.is_inline or anchored.side is not Side.RIGHT or not replacement:
         return ""
     replacement = replacement.strip("\n")
+    if len(replacement) > MAX_SUGGESTION or clean(replacement) != replacement.replace("\r", ""):
+        return ""
     quote = [line for line in anchored.finding.quote.splitlines() if line.strip()]
     code = [line for line in anchored.code_lines if line.strip()]
     if not replacement.strip() or _squash(quote) != _squash(code):
         return ""
     if _squash(replacement.splitlines()) == _squash(list(anchored.code_lines)):
         return ""
-    fence = "```"
-    while fence in replacement:
-        fence += "`"
-    return f"{fence}suggestion\n{replacement}\n{fence}"
+    return fenced(replacement, "suggestion")
 
 
 def _squash(lines: list[str]) -> str:
     return "".join("".join(lines).split())
 
 
-def render_comment(anchored: AnchoredFinding) -> str:
+def _finding_part(anchored: AnchoredFinding, body_limit: int) -> str:
     finding = anchored.finding
-    parts = [
+    head = (
         f"**{BADGES[finding.severity]}** · {finding.category.value} · "
-        f"**{sanitize(one_line(finding.title))}**",
-        finding_body(finding.body),
-    ]
-    block = suggestion_block(anchored)
-    if block:
-        parts.append(block)
-    parts.append(finding_marker(anchored.fingerprint))
-    return "\n\n".join(part for part in parts if part)
+        f"**{inert_line(finding.title)}**"
+    )
+    return f"{head}\n\n{finding_body(finding.body, body_limit)}"
+
+
+def render_comment(findings: Sequence[AnchoredFinding]) -> str:
+    """One inline comment for the findings on one line (most severe first): each finding's
+    title and explanation, the first one's one-click suggestion, and last our marker.
+
+    Escaping can lengthen text several times over, so explanations are shortened until the
+    comment fits GitHub's limit, however many findings share it."""
+    primary = findings[0]
+    block = suggestion_block(primary)
+    marker = finding_marker(primary.fingerprint)
+    limit = MAX_FINDING_BODY
+    while True:
+        parts = [_finding_part(f, limit) for f in findings]
+        if block:
+            parts[0] += "\n\n" + block
+        body = "\n\n---\n\n".join(parts) + "\n\n" + marker
+        if len(body) <= MAX_COMMENT or limit <= 64:
+            return body
+        limit //= 2

@@ -50,3 +50,4 @@ class RunReport:
     cost_usd: float | None = None  # None when the model's price is unknown
     since: str | None = None  # incremental review: the head reviewed before
     open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run
+    config: str = ""  # digest of what the review ran with: same head + same config = reuse

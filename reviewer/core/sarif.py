@@ -18,7 +18,8 @@ from urllib.parse import quote
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.diff import Side
 from reviewer.core.findings import Category
-from reviewer.core.render import MAX_FINDING_BODY, one_line
+from reviewer.core.markdown import one_line
+from reviewer.core.render import MAX_FINDING_BODY
 from reviewer.core.severity import Severity
 
 SARIF_VERSION = "2.1.0"

@@ -1,7 +1,11 @@
-"""What one review leaves for the next: the head it reviewed and the findings still open.
+"""What one review leaves for the next: the head it reviewed, whether it reviewed all of it,
+the configuration it ran with, and the findings still open.
 
-Kept in a hidden block of the summary comment, base64-encoded JSON so that no title can
-close the HTML comment. Only our own summary comment is read."""
+Kept in a hidden block of our own summary comment: zlib-compressed JSON in base64, so no
+title can close the HTML comment, and compact so hundreds of findings fit. Every string in
+it is bounded. When the open findings still don't all fit, the record says it is partial
+and the next run reviews the whole pull request again instead of trusting it (fail closed).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,22 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
-
-from pydantic import ValidationError
 
 from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.diff import FileDiff, LineKind, Side
-from reviewer.core.findings import Finding
+from reviewer.core.findings import Category, Finding
+from reviewer.core.markdown import bounded, one_line
+from reviewer.core.severity import Severity
 
-# Only the block right before the closing summary marker counts: a copy anywhere else
-# (say, quoted in model text the summary repeats) is not ours.
-_STATE = re.compile(
-    r"<!-- reviewer:state ([A-Za-z0-9+/=]*) -->\s*<!-- reviewer:summary head=[0-9a-f]{7,40} "
-    r"v=[\w.+-]+ -->\s*\Z"
-)
-_HEAD = re.compile(r"<!-- reviewer:summary head=([0-9a-f]{7,40}) v=[\w.+-]+ -->\s*\Z")
+# The last state block of our comment counts (a maintainer may add text below it).
+_STATE = re.compile(r"<!-- reviewer:state (v2 )?([A-Za-z0-9+/=]*) -->")
+_HEAD = re.compile(r"<!-- reviewer:summary head=([0-9a-f]{7,40}) v=[\w.+-]+ -->")
+MAX_TITLE = 120
+MAX_PATH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,42 +49,83 @@ class OpenFinding:
 class PreviousReview:
     head_sha: str
     open_findings: tuple[OpenFinding, ...]
+    complete: bool = False  # every open finding is in `open_findings`
+    reviewed_all: bool = False  # nothing of the PR went unreviewed at `head_sha`
+    config: str = ""  # digest of what the review ran with (model, rules, options)
 
 
-# The state must leave the summary room under GitHub's 65,536-character limit.
-MAX_STATE_CHARS = 20_000
+# The state must leave the summary room under GitHub's 65,536-character limit; the visible
+# sections are cut to fit around it, the state never is.
+MAX_STATE_CHARS = 32_000
 _RANK = MappingProxyType({"critical": 0, "warning": 1, "suggestion": 2})
 
 
-def state_block(findings: Iterable[OpenFinding]) -> str:
-    """The open findings, most severe first, as many as fit in MAX_STATE_CHARS. The rest
-    are still on the PR as comments; only their carry-over to the next summary is lost."""
-    kept: list[dict[str, object]] = []
-    size = 0
-    for finding in sorted(findings, key=lambda f: _RANK.get(f.severity, 3)):
-        item = asdict(finding)
-        cost = (len(json.dumps(item, separators=(",", ":"))) + 1) * 4 // 3 + 4
-        if size + cost > MAX_STATE_CHARS:
-            break
-        kept.append(item)
-        size += cost
-    data = json.dumps(kept, separators=(",", ":"))
-    return f"<!-- reviewer:state {base64.b64encode(data.encode()).decode()} -->"
+def state_block(
+    findings: Iterable[OpenFinding], *, reviewed_all: bool, config: str
+) -> tuple[str, bool]:
+    """The hidden block, and whether it holds every open finding (the most severe first)."""
+    ordered = sorted(findings, key=lambda f: _RANK.get(f.severity, 3))
+    rows = [_row(f) for f in ordered]
+    kept = len(rows)
+    while True:
+        data = {"complete": kept == len(rows), "reviewed_all": reviewed_all, "config": config}
+        encoded = _encode({**data, "findings": rows[:kept]})
+        if len(encoded) <= MAX_STATE_CHARS or kept == 0:
+            return f"<!-- reviewer:state v2 {encoded} -->", kept == len(rows)
+        kept = kept * MAX_STATE_CHARS // len(encoded) if kept > 1 else 0
+
+
+def _row(f: OpenFinding) -> list[object]:
+    return [
+        f.fingerprint[:16],
+        bounded(f.path, MAX_PATH),
+        f.line,
+        f.side,
+        f.severity,
+        f.category,
+        one_line(f.title, MAX_TITLE),
+        bounded(f.url, 300),
+    ]
+
+
+def _encode(data: object) -> str:
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
+    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
 
 
 def read_previous(summary_body: str) -> PreviousReview | None:
+    """What our summary comment remembers; an unreadable record is partial, never trusted."""
     head = _HEAD.search(summary_body)
     if head is None:
         return None
-    state = _STATE.search(summary_body)
-    findings: tuple[OpenFinding, ...] = ()
-    if state is not None:
-        try:
-            items = json.loads(base64.b64decode(state.group(1)))
-            findings = tuple(OpenFinding(**item) for item in items)
-        except (binascii.Error, ValueError, TypeError):
-            findings = ()  # an unreadable state only costs the carry-over, never the run
-    return PreviousReview(head.group(1), findings)
+    states = list(_STATE.finditer(summary_body))
+    if not states:
+        return PreviousReview(head.group(1), ())
+    state = states[-1]
+    try:
+        if state.group(1):  # v2: zlib-compressed JSON object
+            data = json.loads(zlib.decompress(base64.b64decode(state.group(2), validate=True)))
+            return PreviousReview(
+                head.group(1),
+                tuple(_open_finding(row) for row in data["findings"]),
+                complete=data.get("complete") is True,
+                reviewed_all=data.get("reviewed_all") is True,
+                config=str(data.get("config", "")),
+            )
+        # v1 (before 0.2): a JSON list of objects, with no word on completeness.
+        items = json.loads(base64.b64decode(state.group(2), validate=True))
+        return PreviousReview(head.group(1), tuple(OpenFinding(**item) for item in items))
+    except (binascii.Error, ValueError, TypeError, KeyError, zlib.error):
+        return PreviousReview(head.group(1), ())  # partial: the next run reviews it all
+
+
+def _open_finding(row: Sequence[object]) -> OpenFinding:
+    fp, path, line, side, severity, category, title, url = row
+    if line is not None and not isinstance(line, int):
+        raise ValueError("line")
+    return OpenFinding(
+        str(fp), str(path), line, str(side), str(severity), str(category), str(title), str(url)
+    )
 
 
 def open_finding(finding: AnchoredFinding, url: str = "") -> OpenFinding:
@@ -122,30 +166,31 @@ def carry_forward(
     ]
 
 
-def as_anchored(carried: OpenFinding) -> AnchoredFinding | None:
-    """A remembered finding in the shape the summary and the verdict use."""
-    try:
-        finding = Finding(
-            path=carried.path,
-            line=carried.line or 0,
-            start_line=None,
-            side=Side(carried.side),
-            severity=carried.severity,  # type: ignore[arg-type]
-            category=carried.category,  # type: ignore[arg-type]
-            title=carried.title,
-            body="Reported by an earlier review of this pull request and still open.",
-            quote="",
-            suggestion=None,
-        )
-    except (ValidationError, ValueError):
-        return None
+def as_anchored(carried: OpenFinding) -> AnchoredFinding:
+    """A remembered finding in the shape the summary and the verdict use. A value this
+    version does not know is read the safe way: an unknown severity as critical."""
+    severity = Severity(carried.severity) if carried.severity in _RANK else Severity.CRITICAL
+    known = {c.value for c in Category}
+    side = Side.LEFT if carried.side == Side.LEFT.value else Side.RIGHT
+    finding = Finding(
+        path=carried.path,
+        line=carried.line or 0,
+        start_line=None,
+        side=side,
+        severity=severity,
+        category=Category(carried.category) if carried.category in known else Category.BUG,
+        title=carried.title or "(untitled finding)",
+        body="Reported by an earlier review of this pull request and still open.",
+        quote="",
+        suggestion=None,
+    )
     placement = Placement.INLINE if carried.line is not None else Placement.FILE
     return AnchoredFinding(
         finding,
         placement,
         carried.path,
         carried.line,
-        Side(carried.side),
+        side,
         note="carried forward from an earlier review",
         remembered_fingerprint=carried.fingerprint,
     )

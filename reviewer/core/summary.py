@@ -1,4 +1,7 @@
-"""The summary: one comment on the PR, kept up to date in place, and the step summary."""
+"""The summary: one comment on the PR, kept up to date in place, and the step summary.
+
+Everything the model or the PR's author wrote (titles, explanations, file names, reasons
+naming files) goes through `core.markdown`; the rest is ours."""
 
 from __future__ import annotations
 
@@ -6,30 +9,54 @@ from collections import Counter
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.fingerprint import summary_marker
-from reviewer.core.render import BADGES, finding_body, one_line, sanitize
+from reviewer.core.markdown import cell, code_span, inert_line
+from reviewer.core.render import BADGES, finding_body
 from reviewer.core.report import RunReport
 from reviewer.core.severity import Severity
 from reviewer.core.state import state_block
 
-# GitHub rejects comment bodies over 65,536 characters; keep room for the marker.
+# GitHub rejects comment bodies over 65,536 characters; keep room for the marker. A job's
+# step summary may hold 1 MiB: there, every finding is listed.
 MAX_BODY = 65_000
+MAX_STEP_SUMMARY = 1_000_000
 TITLE = "## 🤖 reviewer"
-TRUNCATED = "\n_…truncated to fit GitHub's comment size limit._"
+TRUNCATED = (
+    "\n_…truncated to fit GitHub's comment size limit; the job's step summary and the "
+    "findings file list everything._"
+)
 
 
 def _status(report: RunReport) -> str:
     verdict = report.verdict
-    if verdict.failed:
+    unreviewed = _unreviewed_count(report)
+    parts: list[str] = []
+    if unreviewed:
+        what = "part" if unreviewed == 1 else "parts"
+        parts.append(
+            f"⚠️ **Not everything was reviewed**: {unreviewed} {what} of this pull request "
+            f"(listed under *Not reviewed*) did not reach the model."
+        )
+    if verdict.failing:
         threshold = verdict.threshold.value if verdict.threshold else ""
-        return (
+        parts.append(
             f"❌ **Changes requested**: {len(verdict.failing)} finding(s) at or above "
             f"`{threshold}`. Fix them or explain why they don't apply."
         )
-    if verdict.incomplete:
-        return "⚠️ **Review incomplete**: part of the diff could not be reviewed (see below)."
-    if report.plan.all_findings:
-        return "✅ **No blocking findings.** Worth a look before merging."
-    return "✅ **No findings.** Looks good to merge."
+    elif verdict.failed:
+        parts.append("❌ **Failing**: `on-unreviewed: fail` and part of the PR was not reviewed.")
+    elif verdict.incomplete and verdict.label == "incomplete":
+        parts.append("⚠️ **Review incomplete**: this check is neither a pass nor a failure.")
+    elif verdict.incomplete:
+        parts.append("✅ **Passing** with parts unreviewed (`on-unreviewed: pass`).")
+    elif report.plan.counted:
+        parts.append("✅ **No blocking findings.** Worth a look before merging.")
+    else:
+        parts.append("✅ **No findings.** Looks good to merge.")
+    return "\n\n".join(parts)
+
+
+def _unreviewed_count(report: RunReport) -> int:
+    return len(report.failed_chunks) + sum(1 for s in report.skipped_files if s.unreviewed)
 
 
 def _scope(report: RunReport) -> str:
@@ -49,22 +76,18 @@ def _counts(findings: list[AnchoredFinding]) -> str:
     return "\n".join((header, rule, row))
 
 
-def _cell(text: str) -> str:
-    return sanitize(one_line(text, 120)).replace("|", "\\|")
-
-
 def _where(finding: AnchoredFinding) -> str:
     if finding.line is None:
-        return f"`{_cell(finding.path)}`"
+        return code_span(finding.path)
     start = f"{finding.start_line}-" if finding.start_line else ""
-    return f"`{_cell(finding.path)}` L{start}{finding.line}"
+    return f"{code_span(finding.path)} L{start}{finding.line}"
 
 
 def _findings_table(report: RunReport) -> list[str]:
     rows: list[str] = []
-    for finding in report.plan.new_inline:
-        url = report.comment_urls.get(finding.fingerprint) or report.review_url
-        rows.append(_row(finding, f"[comment]({url})" if url else "new"))
+    for group in report.plan.new_inline:
+        url = report.comment_urls.get(group.fingerprint) or report.review_url
+        rows.extend(_row(f, f"[comment]({url})" if url else "new") for f in group.findings)
     for finding, url in report.plan.already_posted:
         rows.append(_row(finding, f"[comment]({url})"))
     if not rows:
@@ -79,7 +102,8 @@ def _findings_table(report: RunReport) -> list[str]:
 
 def _row(finding: AnchoredFinding, link: str) -> str:
     badge = BADGES[finding.finding.severity]
-    return f"| {badge} | {_where(finding)} | {_cell(finding.finding.title)} | {link} |"
+    title = cell(inert_line(finding.finding.title, 120))
+    return f"| {badge} | {cell(_where(finding))} | {title} | {link} |"
 
 
 def _summary_only(report: RunReport) -> list[str]:
@@ -90,8 +114,21 @@ def _summary_only(report: RunReport) -> list[str]:
         finding = entry.finding
         lines.append(
             f"- **{BADGES[finding.finding.severity]}** {_where(finding)}: "
-            f"**{_cell(finding.finding.title)}** ({entry.reason})\n\n"
-            + _indent(finding_body(finding.finding.body))
+            f"**{inert_line(finding.finding.title, 120)}** ({inert_line(entry.reason)}) "
+            f"`{finding.fingerprint[:8]}`\n\n" + _indent(finding_body(finding.finding.body))
+        )
+    return lines
+
+
+def _dismissed(report: RunReport) -> list[str]:
+    if not report.plan.dismissed:
+        return []
+    lines = ["### Dismissed by maintainers (not counted)"]
+    for entry in report.plan.dismissed:
+        finding = entry.finding
+        lines.append(
+            f"- ~~{BADGES[finding.finding.severity]}~~ {_where(finding)}: "
+            f"{inert_line(finding.finding.title, 120)}: dismissed, {inert_line(entry.reason)}"
         )
     return lines
 
@@ -103,50 +140,65 @@ def _indent(text: str) -> str:
 def _not_reviewed(report: RunReport) -> list[str]:
     lines: list[str] = []
     for failure in report.failed_chunks:
-        paths = ", ".join(f"`{_cell(p)}`" for p in failure.paths)
-        lines.append(f"- {paths}: **not reviewed**, {_cell(failure.reason)}")
-    lines.extend(f"- `{_cell(s.path)}`: skipped, {s.reason}" for s in report.skipped_files)
+        paths = ", ".join(code_span(p) for p in failure.paths)
+        lines.append(f"- {paths}: **not reviewed**, {inert_line(failure.reason)}")
+    for skipped in report.skipped_files:
+        status = "**not reviewed**" if skipped.unreviewed else "skipped"
+        lines.append(f"- {code_span(skipped.path)}: {status}, {inert_line(skipped.reason)}")
     return ["### Not reviewed", *lines] if lines else []
 
 
 def _reviewed_files(report: RunReport) -> list[str]:
     if not report.reviewed_files:
         return []
-    files = "\n".join(f"- `{_cell(path)}`" for path in report.reviewed_files)
+    files = "\n".join(f"- {code_span(path)}" for path in report.reviewed_files)
     count = len(report.reviewed_files)
     return [f"<details><summary>Files reviewed ({count})</summary>\n\n{files}\n\n</details>"]
 
 
-def _footer(report: RunReport) -> str:
+def _footer(report: RunReport, record_complete: bool) -> str:
     usage = report.usage
     files = f"{len(report.reviewed_files)} file(s) reviewed"
     cost = f" (≈ ${report.cost_usd:.4f})" if report.cost_usd is not None else ""
+    partial = (
+        ""
+        if record_complete
+        else "\n\n_Too many open findings to remember them all: the next push gets a full review._"
+    )
     return (
-        f"<sub>{files} · model `{_cell(report.model)}` · {usage.requests} request(s), "
+        f"<sub>{files} · model {code_span(report.model, 80)} · {usage.requests} request(s), "
         f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens{cost} · "
-        f"{report.duration_s:.1f}s · commit {report.head_sha[:12]}</sub>"
+        f"{report.duration_s:.1f}s · commit {report.head_sha[:12]}</sub>{partial}"
     )
 
 
-def render_summary(report: RunReport, *, with_marker: bool = True) -> str:
-    """The summary markdown, kept under GitHub's size limit by cutting the longest parts."""
-    head = [TITLE, _status(report) + _scope(report), _counts(report.plan.all_findings)]
+def render_summary(
+    report: RunReport, *, with_marker: bool = True, max_chars: int = MAX_BODY
+) -> str:
+    """The summary markdown, kept under `max_chars` by cutting the longest parts."""
+    head = [TITLE, _status(report) + _scope(report), _counts(report.plan.counted)]
     sections = [
         _findings_table(report),
         _summary_only(report),
+        _dismissed(report),
         _not_reviewed(report),
         _reviewed_files(report),
     ]
-    tail = [_footer(report)]
+    block, complete = state_block(
+        report.open_findings,
+        reviewed_all=_unreviewed_count(report) == 0,
+        config=report.config,
+    )
+    tail = [_footer(report, complete)]
     if with_marker:
-        tail.append(state_block(report.open_findings))
+        tail.append(block)
         tail.append(summary_marker(report.head_sha))
     body = _join(head, sections, tail)
-    while len(body) > MAX_BODY:
+    while len(body) > max_chars:
         longest = max(sections, key=lambda s: len("\n".join(s)))
         if len(longest) <= 2:
             # Nothing left to halve: cut the text itself, keeping the footer and marker.
-            room = MAX_BODY - len(_join(head, [], tail)) - len(TRUNCATED) - 4
+            room = max_chars - len(_join(head, [], tail)) - len(TRUNCATED) - 4
             cut = _join([], sections, [])[: max(room, 0)]
             return _join(head, [[cut, TRUNCATED]], tail)
         del longest[max(1, len(longest) // 2) :]

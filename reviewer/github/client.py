@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,7 +18,12 @@ from github.IssueComment import IssueComment
 from github.PullRequestComment import PullRequestComment
 
 from reviewer.core.fingerprint import PostedComment
-from reviewer.github.errors import MAX_RATE_LIMIT_WAIT_S, translate
+from reviewer.github.errors import (
+    MAX_RATE_LIMIT_WAIT_S,
+    TRANSPORT_ERRORS,
+    translate,
+    unreachable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,7 @@ class ChangedFile:
     status: str
     previous_filename: str | None
     patch: str | None
+    changes: int = 0  # lines added plus deleted; 0 for a binary file
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,7 @@ def _posted(comment: IssueComment | PullRequestComment) -> PostedComment:
         author=user.login if user else "",
         author_is_bot=bool(user and user.type == "Bot"),
         url=comment.html_url,
+        path=getattr(comment, "path", "") or "",
     )
 
 
@@ -117,6 +124,7 @@ class GitHubBase:
     ) -> None:
         self._gh = github
         self._sleep = sleep
+        self._permissions: dict[str, str] = {}  # login → permission, asked once per run
         self._repository = repository
         self._number = number
         self._repo_url = f"{github.requester.base_url}/repos/{repository}"
@@ -136,8 +144,20 @@ class GitHubBase:
     def number(self) -> int:
         return self._number
 
-    def _call(self, action: str, fn: Callable[[], T]) -> T:
+    def _call(
+        self,
+        action: str,
+        fn: Callable[[], T],
+        *,
+        expected: Mapping[int, Callable[[GithubException], T]] | None = None,
+    ) -> T:
+        """`fn()`, with GitHub's failures translated into our errors; a status listed in
+        `expected` is an answer, not a failure (e.g. 404 for a file that isn't there)."""
         try:
             return fn()
         except GithubException as error:
+            if expected and error.status in expected:
+                return expected[error.status](error)
             raise translate(error, action) from None
+        except TRANSPORT_ERRORS as error:
+            raise unreachable(error, action) from None

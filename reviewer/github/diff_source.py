@@ -15,7 +15,11 @@ from reviewer.github.errors import DiffTooLarge
 
 log = logging.getLogger(__name__)
 
-NO_PATCH = "GitHub's API gives no diff for it (binary or too large); check out the repository"
+NO_PATCH = (
+    "GitHub's API gives no diff for it (too large); check out the repository "
+    "(actions/checkout with fetch-depth: 0) to review it"
+)
+BINARY = "binary file (GitHub's API gives no diff for it)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,8 @@ def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | 
             "--no-ext-diff",
             "--no-textconv",
             "-M",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
             f"{base_sha}...{head_sha}",
         ],
         capture_output=True,
@@ -86,8 +92,14 @@ def diff_from_files(
     unavailable: list[SkippedFile] = []
     for file in files:
         if file.patch is None:
-            if file.status not in ("removed", "unchanged"):
-                unavailable.append(SkippedFile(file.filename, NO_PATCH))
+            if file.status in ("removed", "unchanged"):
+                continue
+            # Lines changed but no patch: a text file too large for the API, not reviewed.
+            # None changed: a binary file (or a rename or mode change without content).
+            if file.changes > 0:
+                unavailable.append(SkippedFile(file.filename, NO_PATCH, unreviewed=True))
+            elif file.status not in ("renamed", "copied"):
+                unavailable.append(SkippedFile(file.filename, BINARY))
             continue
         parts.append(_file_header(file) + file.patch.rstrip("\n") + "\n")
     if total is not None and total > len(files):
@@ -96,6 +108,7 @@ def diff_from_files(
                 f"({total - len(files)} more files)",
                 f"GitHub's files list stops at {len(files)} files; check out the repository "
                 "(actions/checkout with fetch-depth: 0) to review them all",
+                unreviewed=True,
             )
         )
     return "".join(parts), unavailable

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from github import GithubException
+from requests.exceptions import RequestException
 
 from reviewer.errors import GitHubAuthError, GitHubError
 
@@ -44,6 +45,21 @@ def error_message(error: GithubException) -> str:
     if isinstance(data, dict):
         return str(data.get("message", "")) or str(error.status)
     return str(error.status)
+
+
+# What PyGithub lets through from the HTTP stack: urllib3's retries exhausted on 5xx
+# ("too many 500 error responses"), a refused or dropped connection, a read timeout.
+TRANSPORT_ERRORS = (RequestException,)
+
+
+def unreachable(error: RequestException, action: str) -> GitHubError:
+    """GitHub kept failing (5xx after retries) or could not be reached."""
+    cause = str(error).split(" (Caused by", 1)[0] or type(error).__name__
+    return GitHubError(
+        f"GitHub failed to {action}: {cause}.",
+        hint="GitHub is having trouble (see githubstatus.com) or cannot be reached: "
+        "re-run the job later.",
+    )
 
 
 def translate(error: GithubException, action: str) -> GitHubError | GitHubAuthError:

@@ -13,6 +13,12 @@ from reviewer.errors import ConfigError
 PR_EVENTS = ("pull_request", "pull_request_target")
 REVIEWED_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
 REVIEW_COMMAND = "/review"
+DISMISS_COMMAND = "/dismiss"
+# Events after which the verdict is worked out again (a maintainer may have dismissed a
+# finding): a review of the same head reuses the recorded one, sending nothing to the model.
+DISMISSAL_EVENTS = ("pull_request_review_thread", "pull_request_review_comment")
+DISMISSAL = "dismissal"  # the action of a PullRequestRef started by one of them
+REQUESTED = "requested"  # the action of one started by `/review` or a manual dispatch
 WRITE_PERMISSIONS = ("admin", "maintain", "write")
 
 
@@ -40,6 +46,7 @@ class PullRequestNumber:
 
     number: int
     requested_by: str | None = None
+    action: str = REQUESTED  # REQUESTED reviews afresh; DISMISSAL reuses a review of the head
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,8 @@ def target_from_event(
         return pull_request_from_event(event_name, payload, review_drafts=review_drafts)
     if event_name == "issue_comment":
         return _review_command(payload)
+    if event_name in DISMISSAL_EVENTS:
+        return _dismissal_event(event_name, payload)
     if event_name == "workflow_dispatch":
         inputs = payload.get("inputs") or {}
         raw = pr_number_input or str(inputs.get("pr-number") or inputs.get("pr_number") or "")
@@ -96,16 +105,43 @@ def target_from_event(
     )
 
 
+def obj(value: object) -> Mapping[str, Any]:
+    """`value` if it is a JSON object, else an empty one: payload fields are not trusted to
+    have the shape GitHub documents."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:
-    issue = payload.get("issue") or {}
-    comment = payload.get("comment") or {}
+    issue = obj(payload.get("issue"))
+    comment = obj(payload.get("comment"))
     body = str(comment.get("body") or "").strip()
-    if payload.get("action") != "created" or not body.startswith(REVIEW_COMMAND):
-        return Skip("The comment is not a `/review` command.")
+    dismiss = body.lower().startswith(DISMISS_COMMAND)
+    if payload.get("action") != "created" or not (body.startswith(REVIEW_COMMAND) or dismiss):
+        return Skip("The comment is not a `/review` or `/dismiss` command.")
     if not issue.get("pull_request"):
-        return Skip("`/review` was written on an issue, not a pull request.")
-    login = str((comment.get("user") or {}).get("login") or "")
-    return PullRequestNumber(int(issue["number"]), requested_by=login)
+        return Skip("The command was written on an issue, not a pull request.")
+    number = issue.get("number")
+    if not isinstance(number, int):
+        raise ConfigError("The issue_comment event payload has no issue number.")
+    if dismiss:  # who may dismiss is checked when the dismissal is read
+        return PullRequestNumber(number, action=DISMISSAL)
+    login = str(obj(comment.get("user")).get("login") or "")
+    return PullRequestNumber(number, requested_by=login)
+
+
+def _dismissal_event(event_name: str, payload: Mapping[str, Any]) -> PullRequestRef | Skip:
+    """A resolved thread, or a `/dismiss` reply: work the verdict out again."""
+    action = str(payload.get("action", ""))
+    if event_name == "pull_request_review_thread" and action not in ("resolved", "unresolved"):
+        return Skip(f"Review thread action {action!r} changes no verdict.")
+    if event_name == "pull_request_review_comment":
+        body = str(obj(payload.get("comment")).get("body") or "").strip().lower()
+        if action not in ("created", "edited", "deleted") or DISMISS_COMMAND not in body:
+            return Skip("The review comment is no `/dismiss` command.")
+    pr = payload.get("pull_request")
+    if not isinstance(pr, Mapping):
+        raise ConfigError(f"The {event_name} event payload has no `pull_request` object.")
+    return pull_request_ref(pr, DISMISSAL)
 
 
 def pull_request_from_event(
@@ -142,6 +178,9 @@ def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
             action=action,
             changed_files=int(pr["changed_files"]) if pr.get("changed_files") is not None else None,
         )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ConfigError(f"The pull request data lacks a field: {error}.") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(
+            f"The pull request data lacks a field or has one of the wrong type: {error}.",
+            hint="Check that the workflow's event is one the README lists.",
+        ) from None
     return ref

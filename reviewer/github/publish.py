@@ -4,24 +4,30 @@ GitHub rejects a whole review when one comment is refused. Our plan only holds l
 diff index accepts, but when GitHub still answers 422 we find the refused comments with
 pending reviews (invisible, no notification, deleted at once), post the rest in one
 review, and move the refused ones to the summary.
+
+Right before posting, the PR's review comments are read once more: a concurrent run that
+posted the same findings meanwhile is seen, and they are not posted twice.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reviewer import __version__
-from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.fingerprint import read_finding_marker
-from reviewer.core.plan import Held, PublishPlan, SummaryEntry
+from reviewer.core.plan import CommentGroup, Held, PublishPlan, SummaryEntry, posted_url
 from reviewer.core.render import render_comment
 from reviewer.github.adapter import GitHubAdapter, ReviewComment
 from reviewer.github.errors import GitHubPermissionError, GitHubUnprocessable
 
 log = logging.getLogger(__name__)
+
+PERMISSION_HINT = (
+    "Give the workflow `permissions: { pull-requests: write }` to get inline comments."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +39,22 @@ class Published:
     notes: tuple[str, ...] = ()
 
 
-def publish_inline(github: GitHubAdapter, *, head_sha: str, plan: PublishPlan) -> Published:
+def publish_inline(
+    github: GitHubAdapter,
+    *,
+    head_sha: str,
+    plan: PublishPlan,
+    posted_now: Callable[[], Mapping[str, str]] | None = None,
+) -> Published:
+    """`posted_now()`: the fingerprints on the PR right now (fingerprint → URL), read just
+    before writing; groups found there moved to `already_posted` instead of posted again."""
     if not plan.new_inline:
         return Published(plan)
-    pairs = [(finding, review_comment(finding)) for finding in plan.new_inline]
+    if posted_now is not None:
+        plan = _without_posted(plan, posted_now())
+        if not plan.new_inline:
+            return Published(plan)
+    pairs = [(group, review_comment(group)) for group in plan.new_inline]
     try:
         return _post(github, head_sha, plan, pairs, refused=[])
     except GitHubUnprocessable as error:
@@ -47,24 +65,41 @@ def publish_inline(github: GitHubAdapter, *, head_sha: str, plan: PublishPlan) -
     except GitHubPermissionError as error:
         moved = [
             SummaryEntry(f, "the token may not post review comments", Held.NO_PERMISSION)
-            for f in plan.new_inline
+            for f in plan.inline_findings
         ]
-        note = f"{error.message} Findings are reported as annotations instead."
+        note = f"{error.message} {PERMISSION_HINT} Findings are reported as annotations instead."
         return Published(_without_inline(plan, moved), notes=(note,))
 
 
-def review_comment(finding: AnchoredFinding) -> ReviewComment:
-    assert finding.line is not None
-    return ReviewComment(
-        path=finding.path,
-        line=finding.line,
-        side=finding.side.value,
-        body=render_comment(finding),
-        start_line=finding.start_line,
+def _without_posted(plan: PublishPlan, posted: Mapping[str, str]) -> PublishPlan:
+    """A concurrent run posted some of these since the plan was made: link, don't repost."""
+    fresh: list[CommentGroup] = []
+    landed: list[tuple[CommentGroup, str]] = []
+    for group in plan.new_inline:
+        url = posted_url(group.primary, posted)
+        if url is None:
+            fresh.append(group)
+        else:
+            landed.append((group, url))
+    if landed:
+        log.info("%d comment(s) were posted by a concurrent run meanwhile.", len(landed))
+    already = tuple((f, url) for group, url in landed for f in group.findings)
+    return PublishPlan(
+        tuple(fresh), plan.already_posted + already, plan.summary_only, plan.dismissed
     )
 
 
-Pair = tuple[AnchoredFinding, ReviewComment]
+def review_comment(group: CommentGroup) -> ReviewComment:
+    return ReviewComment(
+        path=group.path,
+        line=group.line,
+        side=group.side.value,
+        body=render_comment(group.findings),
+        start_line=group.start_line,
+    )
+
+
+Pair = tuple[CommentGroup, ReviewComment]
 
 
 def _post(
@@ -76,12 +111,15 @@ def _post(
     refused: Sequence[Pair],
 ) -> Published:
     moved = [
-        SummaryEntry(f, "GitHub refused the inline comment (422)", Held.REFUSED) for f, _ in refused
+        SummaryEntry(f, "GitHub refused the inline comment (422)", Held.REFUSED)
+        for group, _ in refused
+        for f in group.findings
     ]
     if not pairs:
         return Published(_without_inline(plan, moved))
     run_marker = f"<!-- reviewer:review run={secrets.token_hex(8)} v={__version__} -->"
-    body = f"**reviewer** found {len(pairs)} new finding(s) on {head_sha[:12]}.\n\n{run_marker}"
+    count = sum(len(group.findings) for group, _ in pairs)
+    body = f"**reviewer** found {count} new finding(s) on {head_sha[:12]}.\n\n{run_marker}"
     review = github.post_review(
         head_sha=head_sha, body=body, comments=[c for _, c in pairs], run_marker=run_marker
     )
@@ -91,7 +129,10 @@ def _post(
         if (fp := read_finding_marker(comment.body)) is not None
     }
     kept = PublishPlan(
-        tuple(f for f, _ in pairs), plan.already_posted, tuple(moved) + plan.summary_only
+        tuple(group for group, _ in pairs),
+        plan.already_posted,
+        tuple(moved) + plan.summary_only,
+        plan.dismissed,
     )
     return Published(kept, review.url, urls)
 
@@ -107,4 +148,4 @@ def _refused(github: GitHubAdapter, head_sha: str, pairs: Sequence[Pair]) -> lis
 
 
 def _without_inline(plan: PublishPlan, moved: Sequence[SummaryEntry]) -> PublishPlan:
-    return PublishPlan((), plan.already_posted, tuple(moved) + plan.summary_only)
+    return PublishPlan((), plan.already_posted, tuple(moved) + plan.summary_only, plan.dismissed)

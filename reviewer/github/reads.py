@@ -2,43 +2,65 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from github import GithubException
 
 from reviewer.core.fingerprint import PostedComment
-from reviewer.errors import GitHubError
+from reviewer.errors import GitHubAuthError, GitHubError
 from reviewer.github.client import DIFF_MEDIA_TYPE, ChangedFile, GitHubBase, _posted
-from reviewer.github.errors import DiffTooLarge, GitHubPermissionError, error_message, translate
+from reviewer.github.errors import (
+    TRANSPORT_ERRORS,
+    DiffTooLarge,
+    GitHubPermissionError,
+    error_message,
+    translate,
+    unreachable,
+)
+
+log = logging.getLogger(__name__)
 
 # Who GITHUB_TOKEN posts as; only markers in its comments are believed.
 ACTIONS_BOT = "github-actions[bot]"
 
 
 class GitHubReads(GitHubBase):
-    def identity(self, token: str = "") -> str | None:
-        """The login we post as. An installation token (`ghs_…`, as GITHUB_TOKEN is) has no
-        user to read: it posts as `github-actions[bot]`. None only if it cannot be known."""
+    def identity(self, token: str = "", bot_login: str = "") -> str | None:
+        """The login we post as, whose markers alone are believed: `bot_login` when given,
+        else GraphQL's `viewer` (it answers for installation tokens too, `GET /user`
+        doesn't). Failing that, an installation token (`ghs_…`) is GITHUB_TOKEN's
+        `github-actions[bot]`, and a user token is read with `GET /user`."""
+        if bot_login:
+            return bot_login
+        try:
+            viewer = self.graphql("read the token's identity", "query { viewer { login } }", {})
+            login = (viewer.get("viewer") or {}).get("login")
+            if isinstance(login, str) and login:
+                return login
+        except GitHubAuthError:
+            raise
+        except GitHubError as error:
+            log.info("GraphQL could not say who the token is (%s).", error.message)
         if token.startswith("ghs_"):
             return ACTIONS_BOT
-        try:
-            return self._gh.get_user().login
-        except GithubException as error:
-            if error.status in (401,):
-                raise translate(error, "read the token's identity") from None
-            return None
+        return self._call(
+            "read the token's identity",
+            lambda: self._gh.get_user().login,
+            expected={403: lambda _e: None, 404: lambda _e: None},
+        )
 
     def fetch_diff(self) -> str:
-        try:
-            _, data = self._gh.requester.requestJsonAndCheck(
+        def too_large(error: GithubException) -> str:
+            raise DiffTooLarge(f"GitHub will not serve this diff: {error_message(error)}")
+
+        _, data = self._call(
+            "read the pull request's diff",
+            lambda: self._gh.requester.requestJsonAndCheck(
                 "GET", self._pr_url, headers={"Accept": DIFF_MEDIA_TYPE}
-            )
-        except GithubException as error:
-            if error.status == 406:
-                raise DiffTooLarge(
-                    f"GitHub will not serve this diff: {error_message(error)}"
-                ) from None
-            raise translate(error, "read the pull request's diff") from None
+            ),
+            expected={406: too_large},
+        )
         if data is None:
             return ""
         diff = data.get("data") if isinstance(data, dict) else None
@@ -54,14 +76,20 @@ class GitHubReads(GitHubBase):
         return dict(data)
 
     def permission_of(self, login: str) -> str:
-        """The user's permission on the repository: admin, maintain, write, triage, read, none."""
-        _, data = self._call(
-            f"read {login}'s permission",
-            lambda: self._gh.requester.requestJsonAndCheck(
-                "GET", f"{self._repo_url}/collaborators/{login}/permission"
-            ),
-        )
-        return str(data.get("role_name") or data.get("permission") or "none")
+        """The user's permission on the repository: admin, maintain, write, triage, read, none
+        (asked once per user and run)."""
+        if login not in self._permissions:
+            _, data = self._call(
+                f"read {login}'s permission",
+                lambda: self._gh.requester.requestJsonAndCheck(
+                    "GET", f"{self._repo_url}/collaborators/{login}/permission"
+                ),
+                expected={404: lambda _e: (None, {"permission": "none"})},
+            )
+            self._permissions[login] = str(
+                data.get("role_name") or data.get("permission") or "none"
+            )
+        return self._permissions[login]
 
     def graphql(self, action: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """A GraphQL request (GITHUB_GRAPHQL_URL's endpoint, derived from the API URL)."""
@@ -72,19 +100,20 @@ class GitHubReads(GitHubBase):
             if errors and any(e.get("type") == "FORBIDDEN" for e in errors):
                 raise GitHubPermissionError(f"GitHub refused to {action}: {errors}") from None
             raise translate(error, action) from None
+        except TRANSPORT_ERRORS as error:
+            raise unreachable(error, action) from None
         return dict(data.get("data") or {})
 
     def compare(self, base: str, head: str) -> str:
         """How `head` relates to `base`: ahead, behind, identical, diverged (or "missing"
         when GitHub no longer has `base`, e.g. after a force-push and garbage collection)."""
-        try:
-            _, data = self._gh.requester.requestJsonAndCheck(
+        _, data = self._call(
+            "compare the new commits",
+            lambda: self._gh.requester.requestJsonAndCheck(
                 "GET", f"{self._repo_url}/compare/{base}...{head}", parameters={"per_page": 1}
-            )
-        except GithubException as error:
-            if error.status == 404:
-                return "missing"
-            raise translate(error, "compare the new commits") from None
+            ),
+            expected={404: lambda _e: (None, {"status": "missing"})},
+        )
         return str(data.get("status", "diverged"))
 
     def compare_diff(self, base: str, head: str) -> str:
@@ -104,7 +133,7 @@ class GitHubReads(GitHubBase):
         return self._call(
             "list the pull request's files",
             lambda: [
-                ChangedFile(f.filename, f.status, f.previous_filename, f.patch)
+                ChangedFile(f.filename, f.status, f.previous_filename, f.patch, f.changes or 0)
                 for f in self._pull.get_files()
             ],
         )
@@ -130,14 +159,13 @@ class GitHubReads(GitHubBase):
 
     def read_file(self, path: str, ref: str) -> str | None:
         """A file's text at `ref`, or None when it does not exist there."""
-        try:
-            content = self._repo.get_contents(path, ref=ref)
-        except GithubException as error:
-            if error.status == 404:
-                return None
-            raise translate(error, f"read {path} at {ref[:12]}") from None
-        if isinstance(content, list):
-            return None  # a directory
+        content = self._call(
+            f"read {path} at {ref[:12]}",
+            lambda: self._repo.get_contents(path, ref=ref),
+            expected={404: lambda _e: None},
+        )
+        if content is None or isinstance(content, list):
+            return None  # not there, or a directory
         return content.decoded_content.decode("utf-8", "replace")
 
     def comments_of_review(self, review_id: int) -> list[PostedComment]:

@@ -1,11 +1,12 @@
-"""What a run reviews: the whole PR, or only the commits pushed since the last review."""
+"""What a run reviews: the whole PR, only what the PR's new commits changed, or nothing new
+(the head was already reviewed with the same configuration: the recorded review stands)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 
-from reviewer.core.diff import parse_diff
+from reviewer.core.diff import LineKind, parse_diff
 from reviewer.core.filters import SkippedFile
 from reviewer.core.state import PreviousReview, touched_lines
 from reviewer.github.adapter import GitHubAdapter
@@ -16,11 +17,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class ReviewScope:
-    review_text: str  # the diff the model reviews
-    pr_text: str  # the whole PR's diff: what GitHub accepts comments on
+    pr_text: str  # the whole PR's diff: what is reviewed, what GitHub accepts comments on
     unavailable: tuple[SkippedFile, ...] = ()
-    since: str | None = None  # the head reviewed before, for an incremental review
+    since: str | None = None  # incremental review: the head reviewed before
     touched: set[tuple[str, int]] = field(default_factory=set)
+    # Incremental: the PR's added lines (path, new number) its new commits wrote; only the
+    # hunks holding them are reviewed. None: every hunk.
+    focus: frozenset[tuple[str, int]] | None = None
+    reuse: bool = False  # the head was reviewed already, in full, with the same configuration
 
 
 def review_scope(
@@ -31,8 +35,12 @@ def review_scope(
     workspace: str | None,
     previous: PreviousReview | None,
     incremental: bool,
+    config: str,
+    fresh: bool = False,
     changed_files: int | None = None,
 ) -> ReviewScope:
+    """`incremental`: a push (`synchronize`) may review only what it changed. `fresh`: a
+    review was asked for (`/review`), nothing recorded is reused."""
     pr = fetch_pull_diff(
         github,
         base_sha=base_sha,
@@ -40,22 +48,45 @@ def review_scope(
         workspace=workspace,
         changed_files=changed_files,
     )
-    if not incremental or previous is None or previous.head_sha == head_sha:
-        return _full(pr.text, pr.unavailable)
+    full = ReviewScope(pr.text, pr.unavailable)
+    if previous is None or fresh:
+        return full
+    trusted = previous.complete and previous.reviewed_all
+    if previous.head_sha == head_sha:
+        if trusted and previous.config == config and not pr.unavailable:
+            log.info("Head %s was reviewed already; reusing that review.", head_sha[:12])
+            return ReviewScope(pr.text, pr.unavailable, reuse=True)
+        return full
+    if not incremental or not previous.complete:
+        # A record that could not hold every open finding is not built upon (fail closed).
+        return full
     status = github.compare(previous.head_sha, head_sha)
     if status != "ahead":
         # A force-push or rebase: the old head is not in the new history.
         log.info("Head %s is %s of the last review: full review.", head_sha[:12], status)
-        return _full(pr.text, pr.unavailable)
-    new_commits = github.compare_diff(previous.head_sha, head_sha)
+        return full
+    new_commits = parse_diff(github.compare_diff(previous.head_sha, head_sha))
+    # The compare diff also holds whatever a merge of the base branch brought in: not the
+    # PR's own change, not reviewed. Only lines the PR itself adds are in focus.
+    written = {
+        (file.path, line.new_no)
+        for file in new_commits
+        for _, line in file.lines()
+        if line.kind is LineKind.ADDED and line.new_no is not None
+    }
+    pr_files = parse_diff(pr.text)
+    added = {
+        (file.path, line.new_no)
+        for file in pr_files
+        for _, line in file.lines()
+        if line.kind is LineKind.ADDED and line.new_no is not None
+    }
+    pr_paths = {file.old_path or file.path for file in pr_files} | {f.path for f in pr_files}
+    touched = {(path, line) for path, line in touched_lines(new_commits) if path in pr_paths}
     return ReviewScope(
-        new_commits,
         pr.text,
         pr.unavailable,
         since=previous.head_sha,
-        touched=touched_lines(parse_diff(new_commits)),
+        touched=touched,
+        focus=frozenset(written & added),
     )
-
-
-def _full(text: str, unavailable: tuple[SkippedFile, ...]) -> ReviewScope:
-    return ReviewScope(text, text, unavailable)

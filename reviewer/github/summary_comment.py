@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reviewer.core.fingerprint import PostedComment, is_summary, is_trusted, summary_marker
 from reviewer.core.report import RunReport
 from reviewer.core.summary import render_summary
@@ -12,15 +14,29 @@ from reviewer.github.errors import GitHubPermissionError
 
 def find_summary(github: GitHubAdapter, identity: str | None) -> PostedComment | None:
     """Our summary comment on the PR, if a previous run left one."""
-    ours = [c for c in github.issue_comments() if is_trusted(c, identity) and is_summary(c.body)]
+    return summary_among(github.issue_comments(), identity)
+
+
+def summary_among(comments: Iterable[PostedComment], identity: str | None) -> PostedComment | None:
+    """Our summary among the PR's comments (the first, if two overlapping runs each made
+    one); nobody else's comment is, whatever marker it holds."""
+    ours = [c for c in comments if is_trusted(c, identity) and is_summary(c.body)]
     return ours[0] if ours else None
 
 
 def upsert_summary(
-    github: GitHubAdapter, report: RunReport, existing: PostedComment | None
+    github: GitHubAdapter,
+    report: RunReport,
+    existing: PostedComment | None,
+    identity: str | None,
 ) -> tuple[str, str]:
-    """Edit the summary in place (or create it): its URL, or "" and what went wrong."""
+    """Edit the summary in place (or create it): its URL, or "" and what went wrong.
+
+    With no summary when the run started, the comments are read again right before one is
+    created: a run that overlapped this one may have made it meanwhile."""
     try:
+        if existing is None:
+            existing = find_summary(github, identity)
         url = github.upsert_comment(
             body=render_summary(report),
             existing_id=existing.id if existing else None,

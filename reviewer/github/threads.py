@@ -22,7 +22,7 @@ query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
         nodes {
-          id isResolved isOutdated
+          id isResolved isOutdated resolvedBy { login __typename }
           comments(first: 50) { nodes { databaseId body author { login __typename } } }
         }
       }
@@ -50,13 +50,22 @@ class ReviewThread:
     resolved: bool
     outdated: bool
     comments: tuple[ThreadComment, ...]
+    resolved_by: str = ""  # who resolved it, when resolved (a login, bots without "[bot]")
+    resolved_by_bot: bool = False
+
+
+def is_ours(login: str, is_bot: bool, identity: str | None) -> bool:
+    """Whether a GraphQL author is us. GraphQL names a bot without REST's "[bot]" suffix;
+    a user and a bot may share a name, so the kind must match too."""
+    if identity is None:
+        return is_bot  # with no identity, trust bots (as for REST comments)
+    if identity.endswith("[bot]"):
+        return is_bot and login == identity.removesuffix("[bot]")
+    return not is_bot and login == identity
 
 
 def _ours(comment: ThreadComment, identity: str | None) -> bool:
-    # GraphQL names bots without REST's "[bot]" suffix; with no identity, trust bots.
-    if identity is not None:
-        return comment.author == identity.removesuffix("[bot]")
-    return comment.author_is_bot
+    return is_ours(comment.author, comment.author_is_bot, identity)
 
 
 def addressed(
@@ -98,10 +107,13 @@ def review_threads(github: GitHubAdapter) -> list[ReviewThread]:
 
 def _thread(node: dict[str, object]) -> ReviewThread:
     comments = node["comments"]["nodes"]  # type: ignore[index]
+    resolver: dict[str, object] = node.get("resolvedBy") or {}  # type: ignore[assignment]
     return ReviewThread(
         id=str(node["id"]),
         resolved=bool(node["isResolved"]),
         outdated=bool(node["isOutdated"]),
+        resolved_by=str(resolver.get("login") or ""),
+        resolved_by_bot=resolver.get("__typename") == "Bot",
         comments=tuple(
             ThreadComment(
                 int(c["databaseId"]),

@@ -12,12 +12,13 @@ from typing import TypeVar
 from github import GithubException
 
 from reviewer.github.client import GitHubBase, PostedReview, ReviewComment, _review_of
-from reviewer.github.errors import rate_limit_wait, translate
+from reviewer.github.errors import TRANSPORT_ERRORS, rate_limit_wait, translate, unreachable
 
 log = logging.getLogger(__name__)
 
 W = TypeVar("W")
 WRITE_ATTEMPTS = 3
+STATUS_CONTEXT = "reviewer"
 
 
 class GitHubWrites(GitHubBase):
@@ -61,14 +62,15 @@ class GitHubWrites(GitHubBase):
         """Whether GitHub accepts these comments, asked with a pending review that nobody
         sees or is notified of, deleted at once. Used to find what a 422 refused."""
         payload = {"commit_id": head_sha, "comments": [c.as_payload() for c in comments]}
-        try:
-            _, data = self._gh.requester.requestJsonAndCheck(
+        _, data = self._call(
+            "check the comments with a pending review",
+            lambda: self._gh.requester.requestJsonAndCheck(
                 "POST", f"{self._pr_url}/reviews", input=payload
-            )
-        except GithubException as error:
-            if error.status == 422:
-                return False
-            raise translate(error, "check the comments with a pending review") from None
+            ),
+            expected={422: lambda _e: (None, None)},
+        )
+        if data is None:
+            return False
         self._call(
             "delete the pending review",
             lambda: self._gh.requester.requestJsonAndCheck(
@@ -128,4 +130,27 @@ class GitHubWrites(GitHubBase):
                     self._sleep(attempt)
                     continue
                 raise translate(error, action) from None
+            except TRANSPORT_ERRORS as error:
+                # No answer, or 5xx after retries: the write may have landed all the same.
+                if attempt < WRITE_ATTEMPTS:
+                    found = self._call(f"check whether the attempt to {action} landed", landed)
+                    if found is not None:
+                        return found
+                    self._sleep(attempt)
+                    continue
+                raise unreachable(error, action) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def set_status(self, sha: str, *, state: str, description: str, target_url: str) -> None:
+        """The commit status `reviewer` on `sha` (success, failure, error or pending): the
+        check of a run that GitHub put on another commit (`/review`, a manual dispatch).
+        Idempotent: the latest status of a context replaces the one before."""
+        payload = {"state": state, "description": description[:140], "context": STATUS_CONTEXT}
+        if target_url:
+            payload["target_url"] = target_url
+        self._call(
+            "set the commit status",
+            lambda: self._gh.requester.requestJsonAndCheck(
+                "POST", f"{self._repo_url}/statuses/{sha}", input=payload
+            ),
+        )

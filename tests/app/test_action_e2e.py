@@ -63,6 +63,7 @@ def test_review_posts_inline_comments_summary_outputs_and_fails_on_critical(
         "prompt-tokens": "100",
         "completion-tokens": "20",
         "cost": "0.000072",  # gpt-4.1-mini list price
+        "findings-file": "reviewer-findings.json",
     }
     assert "eval() of caller input" in result.step_summary
     assert f"::error file=src/app.py,line={line_of('eval(')}::critical" in result.stdout

@@ -332,7 +332,12 @@ GITHUB_FAULTS = [
         reads_fail_with_5xx,
         1,
         "review",
-        answered=(("GET", DIFF_OR_PULL, (502, 502, 200)), ("GET", ISSUE_COMMENTS, (500, 200))),
+        # The PR's comments are read again right before the summary is created, in case an
+        # overlapping run made one meanwhile.
+        answered=(
+            ("GET", DIFF_OR_PULL, (502, 502, 200)),
+            ("GET", ISSUE_COMMENTS, (500, 200, 200)),
+        ),
     ),
     GitHubFault(
         "403-secondary-rate-limit-on-review",
@@ -384,11 +389,11 @@ def test_github_faults(runs: dict[str, Run], case: GitHubFault) -> None:
 GITHUB_FILES_LIMIT = 3000
 
 
-def new_files_diff(count: int) -> str:
-    """`count` new one-line Python files; the first one calls eval()."""
+def new_files_diff(count: int, *, with_eval: bool = True) -> str:
+    """`count` new one-line Python files; the first one calls eval() if `with_eval`."""
     parts = []
     for i in range(count):
-        code = "result = eval(data)" if i == 0 else f"VALUE_{i} = {i}"
+        code = "result = eval(data)" if i == 0 and with_eval else f"VALUE_{i} = {i}"
         name = f"pkg/m{i:05d}.py"
         parts.append(
             f"diff --git a/{name} b/{name}\nnew file mode 100644\nindex 0000000..{i + 1:07x}\n"
@@ -415,14 +420,14 @@ def event_file(run: Run, content: str | None) -> dict[str, Any]:
     return {"extra_env": {"GITHUB_EVENT_PATH": str(path)}}
 
 
-def ten_thousand_files(run: Run) -> dict[str, Any]:
+def ten_thousand_files(run: Run, *, with_eval: bool = True) -> dict[str, Any]:
     # GitHub refuses the diff media type past 300 files and lists at most 3,000 files of a
     # PR. The fake's files list has no such cap, so it serves the PR as GitHub would list
     # it: its first 3,000 files, while the event counts all 10,000.
     event = pr_event()
     event["pull_request"]["changed_files"] = 10_000
     run.github.pulls.clear()
-    add_event_pull(run.github, new_files_diff(GITHUB_FILES_LIMIT))
+    add_event_pull(run.github, new_files_diff(GITHUB_FILES_LIMIT, with_eval=with_eval))
     run.github.diff_too_large = True
     return {"event": event}
 
@@ -484,7 +489,17 @@ SHAPES = [
         "10000-file-pr",
         ten_thousand_files,
         1,
-        ("`(7000 more files)`: skipped, GitHub's files list stops at 3000 files",),
+        (
+            "Not everything was reviewed",
+            "`(7000 more files)`: **not reviewed**, GitHub's files list stops at 3000 files",
+        ),
+    ),
+    # Nothing found in the 3,000 files GitHub lists, 7,000 never seen: not a pass.
+    InputFault(
+        "10000-file-pr-nothing-found",
+        lambda run: ten_thousand_files(run, with_eval=False),
+        3,
+        ("Review incomplete", "`(7000 more files)`: **not reviewed**"),
     ),
     InputFault(
         "binary-files-only",
@@ -510,6 +525,10 @@ def test_pull_request_shapes(runs: dict[str, Run], case: InputFault) -> None:
     if case.exit_code == 0:  # nothing to send to the model, nothing to comment on
         assert run.model.requests == [] and github.reviews == []
         assert result.outputs["verdict"] == "pass"
+    elif case.exit_code == 3:  # reviewed what it could, found nothing, and says so
+        assert github.review_comments == [] and run.model.requests
+        assert result.outputs["verdict"] == "incomplete"
+        assert "::warning::Not reviewed ((7000 more files))" in result.stdout
     else:  # the files list stood in for the diff GitHub refused
         assert [(c["path"], c["line"]) for c in github.review_comments] == [("pkg/m00000.py", 1)]
         pages = [r for r in github.reads() if r.path.endswith("/pulls/2/files")]

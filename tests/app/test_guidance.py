@@ -14,7 +14,7 @@ from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 from reviewer.app.settings import build_settings
 from reviewer.core.config import parse_config
 from reviewer.core.guidance import load_guidance
-from reviewer.core.plan import plan_publication
+from reviewer.core.plan import Limits, plan_publication
 from reviewer.core.policy import cap_severity
 from reviewer.core.prompt import PROFILES
 from reviewer.core.severity import Severity
@@ -105,15 +105,14 @@ def test_severity_overrides_and_posting_limits() -> None:
         [low, high],
         posted={},
         index=index(),
-        max_comments=10,
-        min_severity=lambda _path: Severity.WARNING,
+        limits=Limits(10, min_severity=lambda _path: Severity.WARNING),
     )
-    assert plan.new_inline == (high,)
+    assert [g.primary for g in plan.new_inline] == [high]
     assert "below min-severity (warning)" in plan.summary_only[0].reason
     per_file = plan_publication(
-        [low, high], posted={}, index=index(), max_comments=10, max_per_file=1
+        [low, high], posted={}, index=index(), limits=Limits(10, max_per_file=1)
     )
-    assert per_file.new_inline == (high,)
+    assert [g.primary for g in per_file.new_inline] == [high]
     assert "per file" in per_file.summary_only[0].reason
 
 

@@ -71,10 +71,13 @@ def test_local_review_prints_findings_and_exits_by_fail_on(
 def test_local_review_json_output(repo: GitRepo, fake_model: FakeModelServer) -> None:
     fake_model.model = ReadingModel([EVAL])
     done = review(repo, fake_model, "--format", "json", "--fail-on", "warning")
-    findings = json.loads(done.stdout)
-    assert [(f["path"], f["severity"], f["placement"]) for f in findings] == [
+    report = json.loads(done.stdout)
+    assert [(f["path"], f["severity"], f["placement"]) for f in report["findings"]] == [
         ("src/app.py", "critical", "inline")
     ]
+    assert (report["verdict"], report["exit_code"]) == ("fail", 1)
+    assert "src/app.py" in report["reviewed_files"]
+    assert report["usage"]["requests"] == 1
     assert done.returncode == 1
 
 
@@ -131,7 +134,7 @@ def test_output_directories_are_created(repo: GitRepo, fake_model: FakeModelServ
     out = repo.root / "reports" / "review.json"
     done = review(repo, fake_model, "--format", "json", "--output", str(out))
     assert done.returncode == 1, done.stderr
-    assert json.loads(out.read_text(encoding="utf-8"))[0]["category"] == "security"
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"][0]["category"] == "security"
 
 
 def test_unwritable_output_fails_before_the_review(

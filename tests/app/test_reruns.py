@@ -38,9 +38,17 @@ def test_ten_reruns_with_reworded_answers_post_each_finding_once(
 ) -> None:
     add_event_pull(fake_github, make_diff(tmp_path))
     fake_model.model = RephrasingModel([EVAL, SECRET])
-    for _ in range(10):
-        result = run_action(tmp_path, fake_github, fake_model)
+    assert run_action(tmp_path, fake_github, fake_model).returncode == 1
+    for _ in range(9):  # reviews asked for again: the model answers anew each time
+        result = run_action(
+            tmp_path,
+            fake_github,
+            fake_model,
+            event_name="workflow_dispatch",
+            event={"inputs": {"pr-number": "2"}},
+        )
         assert result.returncode == 1
+    assert len(fake_model.requests) == 10
     assert len(fake_github.review_comments) == 2
     assert len(fake_github.reviews) == 1
     assert len(fake_github.issue_comments) == 1
@@ -62,3 +70,23 @@ def test_a_rebase_that_shifts_lines_posts_nothing_new(
     assert result.returncode == 1
     assert {(c["path"], c["line"]) for c in fake_github.review_comments} == before
     assert len(fake_github.reviews) == 1
+
+
+def test_a_rerun_on_a_reviewed_head_reuses_the_review(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """Same head, same configuration: nothing is sent to the model, the verdict stands."""
+    add_event_pull(fake_github, make_diff(tmp_path))
+    fake_model.model = ReadingModel([EVAL, SECRET])
+    first = run_action(tmp_path, fake_github, fake_model)
+    assert first.returncode == 1 and len(fake_model.requests) == 1
+    again = run_action(tmp_path, fake_github, fake_model)
+    assert again.returncode == 1
+    assert len(fake_model.requests) == 1  # reused
+    assert again.outputs["findings"] == first.outputs["findings"] == "2"
+    assert again.outputs["prompt-tokens"] == "0"
+    assert len(fake_github.review_comments) == 2 and len(fake_github.issue_comments) == 1
+    # Another configuration (here: another model) is another review.
+    other = run_action(tmp_path, fake_github, fake_model, inputs={"model": "gpt-4.1"})
+    assert other.returncode == 1 and len(fake_model.requests) == 2
+    assert len(fake_github.review_comments) == 2  # and nothing is posted twice

@@ -137,7 +137,7 @@ def test_forged_markers_do_not_suppress_findings_or_hijack_the_summary(
     add_event_pull(fake_github, make_diff(tmp_path, head_text))
     fake_model.model = ReadingModel([EVAL])
     eval_line = line_of("eval(", head_text)
-    real_fp = fingerprint("src/app.py", "security", "    return eval(command)")
+    real_fp = fingerprint("src/app.py", "    return eval(command)")
     real_marker = f"<!-- reviewer:finding fp={real_fp} v=0.1.0 -->"
     # Before the run, someone else posts our markers: a "finding" on the very line, and a
     # "summary" with a state block, for the head we are about to review.

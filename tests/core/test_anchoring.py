@@ -115,12 +115,13 @@ def test_only_the_chunks_own_lines_are_candidates() -> None:
     assert anchored.placement is Placement.FILE
 
 
-def test_fingerprint_ignores_line_numbers_and_wording(index: CommentableIndex) -> None:
+def test_fingerprint_ignores_line_numbers_wording_and_category(index: CommentableIndex) -> None:
     a = anchor_finding(make(), index)
     b = anchor_finding(make(line=13, title="Injection!", body="Different words."), index)
     c = anchor_finding(make(category="bug"), index)
-    assert a.fingerprint == b.fingerprint
-    assert a.fingerprint != c.fingerprint
+    d = anchor_finding(make(line=12, quote="    rows = db.execute(query)"), index)  # other code
+    assert a.fingerprint == b.fingerprint == c.fingerprint
+    assert a.fingerprint != d.fingerprint
 
 
 def test_a_slightly_paraphrased_quote_finds_its_line_fuzzily(index: CommentableIndex) -> None:

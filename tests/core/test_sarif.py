@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sarif_schema import assert_valid, validator
 
+from reviewer import __version__
 from reviewer.app.report_files import write_sarif
 from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.diff import Side
@@ -117,8 +118,10 @@ def test_output_is_deterministic_and_written(tmp_path: Path) -> None:
     first = sarif_log(ALL, tool_version="0")
     assert first == sarif_log(list(reversed(ALL)), tool_version="0")
     target = tmp_path / "out" / "reviewer.sarif"
-    write_sarif(str(target), ALL, tool_version="0")
-    assert json.loads(target.read_text(encoding="utf-8")) == first
+    write_sarif(str(target), ALL)
+    assert json.loads(target.read_text(encoding="utf-8")) == sarif_log(
+        ALL, tool_version=__version__
+    )
 
 
 def test_empty_log_is_valid() -> None:

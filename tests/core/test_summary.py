@@ -4,7 +4,7 @@ from core_helpers import anchored, index
 
 from reviewer.core.filters import SkippedFile
 from reviewer.core.fingerprint import is_summary
-from reviewer.core.plan import plan_publication
+from reviewer.core.plan import Limits, plan_publication
 from reviewer.core.policy import decide_verdict
 from reviewer.core.report import ChunkFailure, RunReport, Usage
 from reviewer.core.severity import Severity
@@ -12,7 +12,7 @@ from reviewer.core.summary import MAX_BODY, render_summary
 
 
 def report(findings: list, **kwargs: object) -> RunReport:  # type: ignore[type-arg]
-    plan = plan_publication(findings, posted={}, index=index(), max_comments=10)
+    plan = plan_publication(findings, posted={}, index=index(), limits=Limits(10))
     return RunReport(
         head_sha="ec26c3e57ca3a959ca5aad62de7213c562f8c821",
         model="gpt-4.1-mini",

@@ -27,6 +27,9 @@ def handle_graphql(state: GitHubState, token: TokenInfo, body: dict[str, Any]) -
         return _resolve(state, token, query)
     if "reviewThreads" in query:
         return _threads(state, int(variables.get("number", 0)))
+    if "viewer" in query:
+        # A bot's viewer login keeps REST's "[bot]" suffix (unlike a thread author's).
+        return {"data": {"viewer": {"login": token.login}}}
     return {"errors": [{"type": "UNSUPPORTED", "message": "The fake does not serve this query"}]}
 
 
@@ -39,6 +42,7 @@ def _threads(state: GitHubState, number: int) -> dict[str, Any]:
             {
                 "id": thread_id(int(top["id"])),
                 "isResolved": int(top["id"]) in state.resolved_threads,
+                "resolvedBy": _resolver(state, int(top["id"])),
                 "isOutdated": int(top["id"]) in state.outdated_comments,
                 "comments": {
                     "nodes": [
@@ -54,6 +58,13 @@ def _threads(state: GitHubState, number: int) -> dict[str, Any]:
         )
     threads = {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": nodes}
     return {"data": {"repository": {"pullRequest": {"reviewThreads": threads}}}}
+
+
+def _resolver(state: GitHubState, comment_id: int) -> dict[str, Any] | None:
+    login = state.resolved_by.get(comment_id)
+    if comment_id not in state.resolved_threads or login is None:
+        return None
+    return _author({"login": login, "type": "Bot" if login.endswith("[bot]") else "User"})
 
 
 def _author(user: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +88,7 @@ def _resolve(state: GitHubState, token: TokenInfo, query: str) -> dict[str, Any]
         }
     data: dict[str, Any] = {}
     for alias, thread in _RESOLVE.findall(query):
-        state.resolved_threads.add(int(thread.removeprefix("PRRT_")))
+        state.resolve_thread(int(thread.removeprefix("PRRT_")), token.login)
         data[alias] = {"thread": {"id": thread, "isResolved": True}}
     state.graphql_mutations += 1
     return {"data": data}

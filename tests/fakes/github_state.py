@@ -170,6 +170,7 @@ class GitHubState:
         # Review threads, by their first comment's id (see fakes.github_graphql).
         self.outdated_comments: set[int] = set()
         self.resolved_threads: set[int] = set()
+        self.resolved_by: dict[int, str] = {}  # thread (first comment id) → who resolved it
         self.graphql_mutations = 0
         self._issue_comments: list[dict[str, JSON]] = []
         self._next_id = 1000
@@ -223,6 +224,11 @@ class GitHubState:
         """Accept ``token``, acting as ``login``; ``can_write=False`` makes writes 403,
         ``can_resolve=False`` makes resolving review threads fail (FORBIDDEN)."""
         self.tokens[token] = TokenInfo(token, login, user_type, can_write, can_resolve)
+
+    def resolve_thread(self, comment_id: int, login: str) -> None:
+        """Resolve the thread of review comment `comment_id`, as `login` would in the UI."""
+        self.resolved_threads.add(comment_id)
+        self.resolved_by[comment_id] = login
 
     def mark_outdated(self, comment_id: int) -> None:
         """GitHub marks a comment outdated when the code under it changed."""

@@ -1,0 +1,181 @@
+"""The last stages of one review in action mode: publish (the review, the summary comment,
+the commit status) and report (report files, outputs, step summary, annotations, exit
+code)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reviewer.app.actions_io import annotate, annotation, append_step_summary, write_outputs
+from reviewer.app.report_files import write_findings, write_sarif
+from reviewer.app.review_stages import Reconciled, Reviewed, Run
+from reviewer.app.settings import Settings
+from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.fingerprint import is_trusted, read_finding_marker
+from reviewer.core.json_report import report_json
+from reviewer.core.plan import Held
+from reviewer.core.pricing import price_for
+from reviewer.core.report import RunReport, Usage
+from reviewer.core.state import open_finding
+from reviewer.core.summary import MAX_STEP_SUMMARY, render_summary
+from reviewer.errors import GitHubError
+from reviewer.github.event import DISMISSAL, REQUESTED
+from reviewer.github.publish import Published, publish_inline
+from reviewer.github.summary_comment import upsert_summary
+
+log = logging.getLogger(__name__)
+
+# The commit status of a verdict, for runs GitHub attaches to another commit.
+_STATUS = {0: "success", 1: "failure"}
+STATUS_HINT = "Give the workflow `permissions: { statuses: write }` to show the verdict on it."
+
+
+@dataclass(frozen=True)
+class Delivered:
+    report: RunReport
+    summary_url: str
+    notes: tuple[str, ...] = ()
+
+
+def publish(run: Run, reviewed: Reviewed, reconciled: Reconciled) -> Delivered:
+    """New findings in one review (after a last look for a concurrent run's comments), the
+    summary comment edited in place, and for `/review` or a dispatch a commit status on the
+    pull request's head."""
+    settings, github = run.settings, run.github
+    plan = reconciled.conclusion.plan
+    published = Published(plan)
+    if not settings.dry_run:
+        published = publish_inline(
+            github,
+            head_sha=run.target.head_sha,
+            plan=plan,
+            posted_now=lambda: {
+                fp: c.url
+                for c in github.review_comments()
+                if is_trusted(c, run.identity) and (fp := read_finding_marker(c.body))
+            },
+        )
+    report = _run_report(run, reviewed, reconciled, published)
+    notes = [*reconciled.notes, *published.notes]
+    summary_url = ""
+    if not settings.dry_run:
+        summary_url, note = upsert_summary(github, report, reviewed.summary, run.identity)
+        notes.extend([note] if note else [])
+        if run.target.action in (REQUESTED, DISMISSAL):
+            notes.extend(_set_status(run, report, summary_url))
+    return Delivered(report, summary_url, tuple(notes))
+
+
+def _set_status(run: Run, report: RunReport, summary_url: str) -> list[str]:
+    verdict = report.verdict
+    state = _STATUS.get(verdict.exit_code, "error")
+    description = f"reviewer: {verdict.label}, {len(report.plan.counted)} finding(s)"
+    try:
+        run.github.set_status(
+            run.target.head_sha, state=state, description=description, target_url=summary_url
+        )
+    except GitHubError as error:
+        return [
+            f"Could not set the commit status on the pull request's head: {error} {STATUS_HINT}"
+        ]
+    return []
+
+
+def _run_report(
+    run: Run, reviewed: Reviewed, reconciled: Reconciled, published: Published
+) -> RunReport:
+    settings, outcome, plan = run.settings, reviewed.outcome, published.plan
+    urls = dict(published.comment_urls)
+    urls.update(dict(plan.already_posted_urls()))
+    return RunReport(
+        head_sha=run.target.head_sha,
+        model=settings.model,
+        plan=plan,
+        verdict=reconciled.conclusion.verdict,
+        reviewed_files=outcome.reviewed_files,
+        skipped_files=outcome.skipped,
+        failed_chunks=outcome.failures,
+        usage=outcome.usage,
+        duration_s=run.runtime.clock() - run.started,
+        review_url=published.review_url,
+        comment_urls=published.comment_urls,
+        dry_run=settings.dry_run,
+        cost_usd=_cost(settings, outcome.usage),
+        since=reviewed.scope.since,
+        open_findings=tuple(open_finding(f, urls.get(f.fingerprint, "")) for f in plan.counted),
+        config=reviewed.config,
+    )
+
+
+def _cost(settings: Settings, usage: Usage) -> float | None:
+    pricing = price_for(settings.model, settings.pricing)
+    return pricing.cost(usage) if pricing is not None else None
+
+
+def report(run: Run, delivered: Delivered) -> int:
+    """Report files, outputs, step summary and annotations; the exit code."""
+    runner, settings, report = run.runner, run.settings, delivered.report
+    for note in delivered.notes:
+        annotation("warning", note)
+    if settings.sarif_file:
+        write_sarif(settings.sarif_file, report.plan.all_findings, runner.workspace)
+    write_findings(settings.findings_file, _report_json(report), runner.workspace)
+    verdict = report.verdict
+    counted = report.plan.counted
+    critical = sum(1 for f in counted if f.finding.severity.value == "critical")
+    summary = render_summary(report, with_marker=False, max_chars=MAX_STEP_SUMMARY)
+    append_step_summary(runner.step_summary_path, summary)
+    write_outputs(
+        runner.output_path,
+        {
+            "findings": str(len(counted)),
+            "critical": str(critical),
+            "review-url": report.review_url,
+            "summary-url": delivered.summary_url,
+            "verdict": verdict.label,
+            "prompt-tokens": str(report.usage.prompt_tokens),
+            "completion-tokens": str(report.usage.completion_tokens),
+            "cost": f"{report.cost_usd:.6f}" if report.cost_usd is not None else "",
+            "findings-file": settings.findings_file,
+        },
+    )
+    _annotate(report)
+    log.info("Verdict: %s (%d finding(s)).", verdict.label, len(counted))
+    return verdict.exit_code
+
+
+def _report_json(report: RunReport) -> dict[str, object]:
+    return report_json(
+        plan=report.plan,
+        verdict=report.verdict,
+        reviewed_files=report.reviewed_files,
+        skipped=report.skipped_files,
+        failures=report.failed_chunks,
+        usage=report.usage,
+        model=report.model,
+        head_sha=report.head_sha,
+        comment_urls=dict(report.comment_urls),
+    )
+
+
+def _annotate(report: RunReport) -> None:
+    """Each finding at most once: the ones the token could not post as comments, then the
+    failing ones not among them; then what was not reviewed."""
+    unpostable = [e.finding for e in report.plan.summary_only if e.kind is Held.NO_PERMISSION]
+    annotate(unpostable)
+    shown = {id(f) for f in unpostable}
+    failing: Sequence[AnchoredFinding] = [f for f in report.verdict.failing if id(f) not in shown]
+    for finding in failing:
+        annotation(
+            "error",
+            f"{finding.finding.severity.value}: {finding.finding.title}",
+            file=finding.path,
+            line=finding.line,
+        )
+    for failure in report.failed_chunks:
+        annotation("error", f"Not reviewed ({', '.join(failure.paths)}): {failure.reason}")
+    for skipped in report.skipped_files:
+        if skipped.unreviewed:
+            annotation("warning", f"Not reviewed ({skipped.path}): {skipped.reason}")
