@@ -113,8 +113,9 @@ MISTAKES: dict[str, Mistake] = {
 class Accuracy:
     total: Counter[str]
     intended: Counter[str]  # inline on the line the finding is about
-    misplaced: Counter[str]  # inline on another line: the harmful outcome
+    misplaced: Counter[str]  # inline on another line (maybe one with the very same code)
     delivered: Counter[str]  # anywhere: inline or listed in the summary
+    wrong_code: Counter[str]  # inline on a line that does not hold the quoted code
 
 
 def measure(samples_per_mistake: int = 300, seed: int = 5) -> Accuracy:
@@ -124,7 +125,7 @@ def measure(samples_per_mistake: int = 300, seed: int = 5) -> Accuracy:
         Target(f, line) for f in files for _, line in f.lines() if line.kind is LineKind.ADDED
     ]
     rng = random.Random(seed)
-    result = Accuracy(Counter(), Counter(), Counter(), Counter())
+    result = Accuracy(Counter(), Counter(), Counter(), Counter(), Counter())
     for name, mistake in MISTAKES.items():
         for target in rng.sample(targets, min(samples_per_mistake, len(targets))):
             anchored = anchor_finding(mistake(target, rng), index)
@@ -138,4 +139,11 @@ def measure(samples_per_mistake: int = 300, seed: int = 5) -> Accuracy:
             )
             result.intended[name] += on_target
             result.misplaced[name] += anchored.placement is Placement.INLINE and not on_target
+            result.wrong_code[name] += anchored.placement is Placement.INLINE and _squash(
+                anchored.code_lines[-1]
+            ) != _squash(target.line.text)
     return result
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -103,22 +104,28 @@ def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding
         not quote_lines or any(_matches(cited, q, level="whitespace") for q in quote_lines)
     ):
         return _inline(finding, path, finding.line, side, index, cited)
-    found = _find_quote(index, path, quote_lines, near=finding.line)
-    if found is not None:
-        number, found_side, ref = found
+    found = _find_quote(index, path, quote_lines, side, near=finding.line)
+    if found is _NOWHERE and side is Side.LEFT:
+        # Cited as a deleted line, quoting new code: models confuse the sides that way
+        # round (never the other: new code is not moved onto a deleted line).
+        found = _find_quote(index, path, quote_lines, Side.RIGHT, near=finding.line)
+        side = Side.RIGHT if isinstance(found, tuple) else side
+    if isinstance(found, tuple):
+        number, ref = found
         note = f"moved from line {finding.line} to the line holding the quoted code"
-        return _inline(finding, path, number, found_side, index, ref, note=note)
-    if cited is not None:
-        # The quote is not in the hunk (paraphrased), but the cited line is valid.
+        return _inline(finding, path, number, side, index, ref, note=note)
+    if found is _NOWHERE and cited is not None and _supports(cited, quote_lines):
+        # The quote is in none of the hunk's lines (paraphrased), and the cited line has
+        # the names it speaks of.
         return _inline(finding, path, finding.line, side, index, cited)
+    if found is _SEVERAL:
+        note = f"the quoted code is on several lines, none of them line {finding.line}"
+    elif cited is not None:
+        note = f"line {finding.line} does not hold the quoted code"
+    else:
+        note = f"line {finding.line} is not in the diff"
     return AnchoredFinding(
-        finding,
-        Placement.FILE,
-        path,
-        None,
-        side,
-        note=f"line {finding.line} is not in the diff",
-        code_lines=tuple(quote_lines),
+        finding, Placement.FILE, path, None, side, note=note, code_lines=tuple(quote_lines)
     )
 
 
@@ -208,27 +215,35 @@ def _matches(ref: LineRef, quote_line: str, *, level: str) -> bool:
 AMBIGUITY_RADIUS = 10
 
 
+class _Miss(StrEnum):
+    NOWHERE = "nowhere"  # the quote is on no line of the hunks
+    SEVERAL = "several"  # on several lines, none clearly the one cited
+
+
+_NOWHERE, _SEVERAL = _Miss.NOWHERE, _Miss.SEVERAL
+
+
 def _find_quote(
-    index: CommentableIndex, path: str, quote_lines: Sequence[str], *, near: int
-) -> tuple[int, Side, LineRef] | None:
-    """The commentable line holding the quote's last line, nearest to the cited line.
+    index: CommentableIndex, path: str, quote_lines: Sequence[str], side: Side, *, near: int
+) -> tuple[int, LineRef] | _Miss:
+    """The commentable line holding the quote's last line, nearest to the cited line, on the
+    cited side (a citation of new code never lands on a deleted line with the same text).
 
     Exact text first, then ignoring whitespace, then fuzzily; the last line, because a
-    finding's `line` is the end of its range. None when the quote is nowhere, or on several
-    lines none of which is clearly the one cited."""
+    finding's `line` is the end of its range."""
     if not quote_lines:
-        return None
+        return _NOWHERE
     target = quote_lines[-1]
-    candidates = list(index.lines_of(path))
+    candidates = [
+        (number, ref)
+        for number, line_side, ref in index.lines_of(path)
+        # A context line is indexed on both sides; its own side's entry is the one.
+        if line_side is side and ref.line.side is side
+    ]
     for level in ("exact", "whitespace", "fuzzy"):
         hits = sorted(
-            (
-                (number, side, ref)
-                for number, side, ref in candidates
-                # A context line is indexed twice (both sides); keep its own side's entry.
-                if ref.line.side is side and _matches(ref, target, level=level)
-            ),
-            key=lambda hit: (abs(hit[0] - near), hit[1] is Side.LEFT),
+            ((number, ref) for number, ref in candidates if _matches(ref, target, level=level)),
+            key=lambda hit: abs(hit[0] - near),
         )
         if len(hits) == 1:
             return hits[0]
@@ -236,5 +251,18 @@ def _find_quote(
             best, runner_up = abs(hits[0][0] - near), abs(hits[1][0] - near)
             if best <= AMBIGUITY_RADIUS and best < runner_up:
                 return hits[0]
-            return None
-    return None
+            return _SEVERAL
+    return _NOWHERE
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+def _supports(cited: LineRef, quote_lines: Sequence[str]) -> bool:
+    """Whether the cited line has most of the names the (paraphrased) quote has: the model
+    quoted loosely but cited this code. An empty quote leaves the citation unchecked."""
+    names = {name for line in quote_lines for name in _NAME.findall(line)}
+    if not names:
+        return not quote_lines
+    present = set(_NAME.findall(cited.line.text))
+    return len(names & present) * 2 >= len(names)

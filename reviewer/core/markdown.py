@@ -17,7 +17,10 @@ import re
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])*?(?<!`)\1(?!`)")
+# A code span of the model's: a run of backticks, content, the same run. Detected loosely:
+# whatever is taken for one is written out as our own well-formed span, and the rest is
+# escaped, so a span markdown would read differently cannot leave anything live.
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)|\bGH-(?=\d)", re.IGNORECASE)
 _COMMENT_OPEN = "<!--"
@@ -40,7 +43,9 @@ def bounded(text: str, limit: int) -> str:
 
 
 def _prose(text: str) -> str:
-    """Markdown prose (no code) made inert; its formatting (bold, lists, links) stays."""
+    """Markdown prose (no code) made inert; its emphasis, lists and links stay. Backticks and
+    backslashes are escaped too: no code span can open here but the ones we write."""
+    text = text.replace("\\", "\\\\").replace("`", "\\`")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("![", "!\\[")  # an image would load from anywhere
     text = _MENTION.sub("@" + ZWSP, text)
@@ -53,14 +58,24 @@ def _code(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """A paragraph's text: prose escaped, its code spans kept."""
+    """A paragraph's text: the model's code spans rewritten as spans nothing can close (so
+    their `<`, `&` and `@` stay literal code), everything else escaped as prose."""
     out, last = [], 0
     for match in _CODE_SPAN.finditer(text):
         out.append(_prose(text[last : match.start()]))
-        out.append(_code(match.group(0)))
+        out.append(_span(match.group(2)))
         last = match.end()
     out.append(_prose(text[last:]))
     return "".join(out)
+
+
+def _span(content: str) -> str:
+    content = _code(content)
+    ticks = "`"
+    while ticks in content:
+        ticks += "`"
+    pad = " " if content.startswith("`") or content.endswith("`") or not content.strip() else ""
+    return f"{ticks}{pad}{content}{pad}{ticks}"
 
 
 def inert(text: str) -> str:
@@ -122,12 +137,7 @@ def cell(markdown: str) -> str:
 
 def code_span(text: str, limit: int = 300) -> str:
     """`text` as an inline code span that nothing in it can close: a file name, say."""
-    text = _code(one_line(_visible_controls(text), limit))
-    ticks = "`"
-    while ticks in text:
-        ticks += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    return _span(one_line(_visible_controls(text), limit))
 
 
 def _visible_controls(text: str) -> str:

@@ -131,3 +131,70 @@ def test_a_slightly_paraphrased_quote_finds_its_line_fuzzily(index: CommentableI
     # A different line of code is not "similar enough".
     other = anchor_finding(make(line=99, quote="totally = unrelated(code)"), index)
     assert other.placement is Placement.FILE
+
+
+DUPLICATES = """\
+diff --git a/src/dup.py b/src/dup.py
+--- a/src/dup.py
++++ b/src/dup.py
+@@ -1,8 +1,9 @@
+ def first():
+-    return None
++    return None
++    log("first")
+ def second():
+     x = compute()
+     return None
+ def third():
+     y = 1
+     return None
+"""
+
+
+def test_a_quote_on_several_lines_never_lands_on_a_line_without_it() -> None:
+    index = CommentableIndex.build(parse_diff(DUPLICATES))
+    # Line 4 is commentable but holds `def second():`; `return None` is on lines 2 and 6,
+    # both two lines away: neither is clearly the one meant, and line 4 is not it either.
+    anchored = anchor_finding(make(path="src/dup.py", line=4, quote="    return None"), index)
+    assert anchored.placement is Placement.FILE
+    assert "several lines" in anchored.note
+    # One clearly nearest: placed there, on the code it quotes.
+    near = anchor_finding(make(path="src/dup.py", line=5, quote="    return None"), index)
+    assert (near.placement, near.line) == (Placement.INLINE, 6)
+
+
+REPLACED = """\
+diff --git a/src/r.py b/src/r.py
+--- a/src/r.py
++++ b/src/r.py
+@@ -1,3 +1,3 @@
+ def f():
+-    return None
++    return 0
+ # end
+"""
+
+
+def test_new_code_is_never_moved_onto_a_deleted_line() -> None:
+    index = CommentableIndex.build(parse_diff(REPLACED))
+    # The quote's text is only on the deleted line 2; the citation is of the new line 2.
+    anchored = anchor_finding(
+        make(path="src/r.py", line=2, side="RIGHT", quote="    return None"), index
+    )
+    assert (anchored.placement, anchored.line, anchored.side) == (Placement.INLINE, 2, Side.RIGHT)
+    # The other way round is a mix-up models make: a deleted-side citation of new code.
+    mixed = anchor_finding(make(path="src/r.py", line=2, side="LEFT", quote="    return 0"), index)
+    assert (mixed.line, mixed.side) == (2, Side.RIGHT)
+
+
+def test_a_paraphrase_stays_only_on_a_line_with_its_names(index: CommentableIndex) -> None:
+    # Not a quote of any line, but it names what line 12 holds: stays on line 12.
+    kept = anchor_finding(make(line=12, quote="rows = db.execute(the_query)"), index)
+    assert (kept.placement, kept.line) == (Placement.INLINE, 12)
+    # A paraphrase naming other things is not placed on the cited line.
+    moved = anchor_finding(make(line=12, quote="session.commit() without rollback"), index)
+    assert moved.placement is Placement.FILE
+    assert "does not hold the quoted code" in moved.note
+    # With no quote at all, the citation is all there is.
+    bare = anchor_finding(make(line=12, quote=""), index)
+    assert (bare.placement, bare.line) == (Placement.INLINE, 12)

@@ -232,7 +232,9 @@ def diff_entry_json(state: GitHubState, pull: PullRequest, f: DiffFile) -> JSON:
         "raw_url": f"{WEB_ROOT}/{state.full_name}/raw/{sha}/{name}",
         "contents_url": repo_api(state.full_name, f"/contents/{name}?ref={sha}"),
     }
-    if f.patch and not f.binary:
+    # GitHub omits the patch of a binary file, and of one too large to show (its line
+    # counts stay).
+    if f.patch and not f.binary and f.filename not in state.patch_omitted:
         entry["patch"] = "\n".join(f.patch)
     if f.status in ("renamed", "copied"):
         entry["previous_filename"] = f.old_path

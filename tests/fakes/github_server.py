@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+from werkzeug.test import EnvironBuilder
 
 from . import github_payloads as payloads
 from .github_diff import Anchor, resolve_anchor
@@ -57,6 +58,15 @@ _REVIEWS_PATH = re.compile(r"/repos/[^/]+/[^/]+/pulls/\d+/reviews")
 def _validator(prefix: str) -> OpenAPIValidator:
     """The api.github.com description for bare paths, GHES 3.17 for ``/api/v3``."""
     return OpenAPIValidator(GHES_SUBSET if prefix == GHES_PREFIX else GITHUB_SUBSET)
+
+
+@dataclass
+class _Hook:
+    method: str
+    pattern: re.Pattern[str]
+    callback: Callable[[], None]
+    nth: int
+    seen: int = 0
 
 
 @dataclass
@@ -142,7 +152,9 @@ class FakeGitHub(GitHubState):
         super().__init__(owner, repo)
         #: Client base URL (``http://127.0.0.1:PORT``), set by :meth:`install`.
         self.base_url = ""
-        self._lock = threading.Lock()
+        # Re-entrant: a hook may serve another client's request in the middle of one.
+        self._lock = threading.RLock()
+        self._hooks: list[_Hook] = []
         self._rate_reset = int(time.time()) + 3600
         self._routes = self._build_routes()
 
@@ -160,9 +172,42 @@ class FakeGitHub(GitHubState):
         with self._lock:
             recorded, body_ok = self._record(request)
             self.api_root = request.host_url.rstrip("/") + recorded.prefix
+            self._run_hooks(recorded)
             reply = self._dispatch(request, recorded, body_ok)
             recorded.status = reply.status
             return self._response(reply)
+
+    def on_request(
+        self, method: str, path_regex: str, callback: Callable[[], None], *, nth: int = 1
+    ) -> None:
+        """Call `callback` just before the `nth` request matching `method` and the path is
+        served: to make something happen between two requests of a run (a concurrent run
+        lands, a maintainer edits a comment)."""
+        self._hooks.append(_Hook(method.upper(), re.compile(path_regex), callback, nth))
+
+    def _run_hooks(self, recorded: RecordedRequest) -> None:
+        for hook in list(self._hooks):
+            if hook.method == recorded.method and hook.pattern.search(recorded.path):
+                hook.seen += 1
+                if hook.seen == hook.nth:
+                    self._hooks.remove(hook)
+                    hook.callback()
+
+    def act_as(self, token: str, method: str, path: str, body: Any = None) -> Any:
+        """Another client's request (a concurrent run, a maintainer), served at once;
+        returns the JSON answer. `path` as the API names it, e.g. /repos/o/r/issues/2/comments."""
+        request = EnvironBuilder(
+            method=method,
+            path=path,
+            json=body,
+            headers={"Authorization": f"token {token}"},
+            base_url=self.base_url or "http://127.0.0.1",
+        ).get_request()
+        with self._lock:
+            recorded, body_ok = self._record(request)
+            reply = self._dispatch(request, recorded, body_ok)
+            recorded.status = reply.status
+            return localize(reply.payload, self.api_root)
 
     def _record(self, request: Request) -> tuple[RecordedRequest, bool]:
         path, prefix = request.path, ""
@@ -294,6 +339,7 @@ class FakeGitHub(GitHubState):
             ("GET", r"/git/trees/(?P<tree_sha>[^/]+)", self._get_tree),
             ("GET", r"/compare/(?P<base>[^./]+)\.\.\.(?P<head>[^./]+)", self._compare),
             ("GET", r"/collaborators/(?P<username>[^/]+)/permission", self._get_permission),
+            ("POST", r"/statuses/(?P<sha>[0-9a-f]{40})", self._create_status),
         ]
         repo = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
         routes = [(method, re.compile(repo + rest), handler) for method, rest, handler in table]
@@ -507,6 +553,23 @@ class FakeGitHub(GitHubState):
         if call.request.headers.get("Accept", "") in DIFF_MEDIA_TYPES:
             return Reply(200, text=diff)
         return Reply(200, {"status": status, "ahead_by": 1, "behind_by": 0, "files": []})
+
+    def _create_status(self, call: Call) -> Reply:
+        if not call.token.can_set_status:
+            return error(403, "Resource not accessible by integration")
+        body = call.body or {}
+        status = {
+            "id": self.new_id(),
+            "sha": call.params["sha"],
+            "state": body.get("state"),
+            "description": body.get("description"),
+            "target_url": body.get("target_url"),
+            "context": body.get("context", "default"),
+            "creator": user_json(call.token.login, call.token.user_type),
+            "created_at": self.now(),
+        }
+        self.statuses.append(status)
+        return Reply(201, status)
 
     def _get_permission(self, call: Call) -> Reply:
         login = call.params["username"]

@@ -33,6 +33,7 @@ class TokenInfo:
     user_type: str
     can_write: bool
     can_resolve: bool = True  # may resolve review threads (GraphQL)
+    can_set_status: bool = True  # `statuses: write`
 
 
 @dataclass
@@ -172,6 +173,8 @@ class GitHubState:
         self.resolved_threads: set[int] = set()
         self.resolved_by: dict[int, str] = {}  # thread (first comment id) → who resolved it
         self.graphql_mutations = 0
+        self.statuses: list[dict[str, JSON]] = []  # commit statuses, oldest first
+        self.patch_omitted: set[str] = set()  # files listed without a patch (too large)
         self._issue_comments: list[dict[str, JSON]] = []
         self._next_id = 1000
         self._clock = datetime(2024, 1, 1, tzinfo=UTC)
@@ -220,15 +223,22 @@ class GitHubState:
         user_type: str = "Bot",
         can_write: bool = True,
         can_resolve: bool = True,
+        can_set_status: bool = True,
     ) -> None:
         """Accept ``token``, acting as ``login``; ``can_write=False`` makes writes 403,
         ``can_resolve=False`` makes resolving review threads fail (FORBIDDEN)."""
-        self.tokens[token] = TokenInfo(token, login, user_type, can_write, can_resolve)
+        self.tokens[token] = TokenInfo(
+            token, login, user_type, can_write, can_resolve, can_set_status
+        )
 
     def resolve_thread(self, comment_id: int, login: str) -> None:
         """Resolve the thread of review comment `comment_id`, as `login` would in the UI."""
         self.resolved_threads.add(comment_id)
         self.resolved_by[comment_id] = login
+
+    def omit_patch(self, path: str) -> None:
+        """List `path` without its patch, as GitHub lists a file too large to diff."""
+        self.patch_omitted.add(path)
 
     def mark_outdated(self, comment_id: int) -> None:
         """GitHub marks a comment outdated when the code under it changed."""
