@@ -9,7 +9,7 @@ from reviewer import __version__
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
 from reviewer.core.chunk_plan import ReviewOptions
-from reviewer.core.gitattributes import generated_patterns
+from reviewer.core.gitattributes import generated_patterns, vendored_patterns
 from reviewer.core.guidance import Guidance
 from reviewer.model.chunk_reviewer import ChunkReviewer, make_client
 
@@ -24,6 +24,7 @@ def review_options(settings: Settings, guidance: Guidance) -> ReviewOptions:
         concurrency=settings.concurrency,
         max_tokens=settings.max_tokens,
         generated=generated_patterns(guidance.gitattributes),
+        vendored=vendored_patterns(guidance.gitattributes),
         config=guidance.config,
         full_files=settings.full_files,
     )

@@ -31,6 +31,7 @@ class ReviewOptions:
     concurrency: int = 4
     max_tokens: int | None = None  # cap on diff tokens reviewed in the whole run
     generated: tuple[str, ...] = ()  # `linguist-generated` patterns from .gitattributes
+    vendored: tuple[str, ...] = ()  # `linguist-vendored` patterns from .gitattributes
     config: RepoConfig = field(default_factory=RepoConfig)  # .github/reviewer.yml
     full_files: bool = False  # show small changed files whole (see full_files.py)
 
@@ -61,6 +62,7 @@ def plan_chunks(
         include=options.include,
         exclude=(*options.exclude, *options.config.exclude),
         generated=options.generated,
+        vendored=options.vendored,
     )
     if focus is not None:
         selected = [f for f in (_focused(file, focus) for file in selected) if f.hunks]

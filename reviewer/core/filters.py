@@ -27,9 +27,14 @@ DEFAULT_EXCLUDES = (
     "*.min.css",
     "*.map",
     "*.svg",
-    "vendor/",
-    "third_party/",
-    "node_modules/",
+    # Vendored and third-party trees at any depth (pip's `src/pip/_vendor/` was 73% of one
+    # release's diff tokens).
+    "**/vendor/**",
+    "**/_vendor/**",
+    "**/vendored/**",
+    "**/third_party/**",
+    "**/third-party/**",
+    "**/node_modules/**",
 )
 
 
@@ -56,15 +61,18 @@ def select_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     generated: Sequence[str] = (),
+    vendored: Sequence[str] = (),
 ) -> tuple[list[FileDiff], list[SkippedFile]]:
     """Split `files` into those to review and those skipped, with a reason for each.
 
-    `generated` holds the `linguist-generated` patterns of `.gitattributes`."""
+    `generated` and `vendored` hold the `linguist-generated` and `linguist-vendored`
+    patterns of `.gitattributes`."""
     specs = _Specs(
         include=_spec(include) if include else None,
         exclude=_spec(exclude),
         default=_spec(DEFAULT_EXCLUDES),
         generated=_spec(generated),
+        vendored=_spec(vendored),
     )
     selected: list[FileDiff] = []
     skipped: list[SkippedFile] = []
@@ -83,6 +91,7 @@ class _Specs:
     exclude: pathspec.GitIgnoreSpec
     default: pathspec.GitIgnoreSpec
     generated: pathspec.GitIgnoreSpec
+    vendored: pathspec.GitIgnoreSpec
 
 
 def _skip_reason(file: FileDiff, specs: _Specs) -> str:
@@ -98,6 +107,8 @@ def _skip_reason(file: FileDiff, specs: _Specs) -> str:
         return "lock, generated or vendored file (default exclude)"
     if specs.generated.match_file(file.path):
         return "marked `linguist-generated` in .gitattributes"
+    if specs.vendored.match_file(file.path):
+        return "marked `linguist-vendored` in .gitattributes"
     if file.status is FileStatus.DELETED:
         return "file deleted"
     if file.changed_lines == 0:

@@ -1,11 +1,20 @@
-"""`.gitattributes` marks that change what we review: `linguist-generated` files are skipped,
-as GitHub itself collapses them in its diff view."""
+"""`.gitattributes` marks that change what we review: `linguist-generated` and
+`linguist-vendored` files are skipped, as GitHub itself collapses or discounts them."""
 
 from __future__ import annotations
 
 
 def generated_patterns(text: str) -> tuple[str, ...]:
-    """Patterns marked generated, in file order; `-linguist-generated` / `=false` unmark.
+    return marked_patterns(text, "linguist-generated")
+
+
+def vendored_patterns(text: str) -> tuple[str, ...]:
+    return marked_patterns(text, "linguist-vendored")
+
+
+def marked_patterns(text: str, attribute: str) -> tuple[str, ...]:
+    """Patterns marked with `attribute`, in file order; `-attribute` / `attribute=false`
+    unmark.
 
     Returned as gitignore-style lines (unmarking becomes a `!pattern` negation), so the
     last matching line wins, as in gitattributes."""
@@ -15,9 +24,9 @@ def generated_patterns(text: str) -> tuple[str, ...]:
         if not line or line.startswith("#"):
             continue
         pattern, *attributes = line.split()
-        for attribute in attributes:
-            if attribute in ("linguist-generated", "linguist-generated=true"):
+        for given in attributes:
+            if given in (attribute, f"{attribute}=true"):
                 patterns.append(pattern)
-            elif attribute in ("-linguist-generated", "linguist-generated=false"):
+            elif given in (f"-{attribute}", f"{attribute}=false"):
                 patterns.append("!" + pattern)
     return tuple(patterns)

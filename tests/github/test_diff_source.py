@@ -10,7 +10,7 @@ from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 from reviewer.core.chunk_plan import ReviewOptions, apply_token_cap, plan_chunks
 from reviewer.core.diff import FileStatus, parse_diff
 from reviewer.core.filters import select_files
-from reviewer.core.gitattributes import generated_patterns
+from reviewer.core.gitattributes import generated_patterns, vendored_patterns
 from reviewer.github.adapter import ChangedFile
 from reviewer.github.diff_source import checkout_diff, diff_from_files
 
@@ -79,6 +79,27 @@ def test_gitattributes_generated_marks() -> None:
         "x.pb.go": "marked `linguist-generated` in .gitattributes",
         "docs/api/ref.md": "marked `linguist-generated` in .gitattributes",
     }
+
+
+def test_vendored_trees_at_any_depth_are_skipped() -> None:
+    paths = (
+        "src/pip/_vendor/rich/console.py",
+        "vendor/github.com/x/y.go",
+        "web/node_modules/left-pad/index.js",
+        "lib/third_party/zlib/zlib.c",
+        "ext/blob.c",
+        "src/app.py",
+        "src/vendors.py",  # a module named like the folder is source
+    )
+    diff = "".join(
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1 +1 @@\n-a\n+b\n" for p in paths
+    )
+    vendored = vendored_patterns("ext/** linguist-vendored\n")
+    selected, skipped = select_files(parse_diff(diff), vendored=vendored)
+    assert [f.path for f in selected] == ["src/app.py", "src/vendors.py"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["ext/blob.c"] == "marked `linguist-vendored` in .gitattributes"
+    assert all("default exclude" in reasons[p] for p in paths[:4])
 
 
 def test_token_cap_keeps_the_most_valuable_chunks_and_lists_the_rest() -> None:
