@@ -38,8 +38,13 @@ class FilePiece:
 class Chunk:
     index: int
     pieces: tuple[FilePiece, ...]
-    text: str
     tokens: int
+
+    @property
+    def text(self) -> str:
+        """The chunk as the model reads it: its pieces, a blank line apart. Joined when a
+        request is made, not kept: a large diff's chunks would hold it all twice."""
+        return "\n".join(piece.text for piece in self.pieces)
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -262,6 +267,5 @@ def _chunk_of(index: int, pieces: Sequence[FilePiece]) -> Chunk:
     return Chunk(
         index,
         tuple(pieces),
-        "\n".join(piece.text for piece in pieces),
         sum(piece.tokens for piece in pieces) + NEWLINE_TOKENS * (len(pieces) - 1),
     )

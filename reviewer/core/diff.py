@@ -118,15 +118,35 @@ class DiffParseError(ReviewerError):
 
 
 def parse_diff(text: str) -> list[FileDiff]:
-    """Parse a unified diff (as `git diff` or GitHub's diff media type produce it)."""
-    try:
-        patch = PatchSet(text)
-    except UnidiffParseError as error:
-        raise DiffParseError(
-            f"The pull request's diff could not be parsed: {error}.",
-            hint="Report this with the PR's diff so the parser can be fixed.",
-        ) from None
-    return [_file_from_patch(patched) for patched in patch]
+    """Parse a unified diff (as `git diff` or GitHub's diff media type produce it).
+
+    A git diff is parsed one file at a time: unidiff's objects for a file are dropped once
+    it is converted, so a large diff never holds both models at once (memory)."""
+    files: list[FileDiff] = []
+    for segment in _file_segments(text):
+        try:
+            patch = PatchSet(segment)
+        except UnidiffParseError as error:
+            raise DiffParseError(
+                f"The pull request's diff could not be parsed: {error}.",
+                hint="Report this with the PR's diff so the parser can be fixed.",
+            ) from None
+        files.extend(_file_from_patch(patched) for patched in patch)
+    return files
+
+
+_FILE_START = "\ndiff --git "
+
+
+def _file_segments(text: str) -> Iterator[str]:
+    """The diff cut before each `diff --git` line (the whole text when it has none), one
+    piece at a time."""
+    start = 0
+    while start < len(text):
+        position = text.find(_FILE_START, start)
+        end = len(text) if position == -1 else position + 1
+        yield text[start:end]
+        start = end
 
 
 def _file_from_patch(p: Any) -> FileDiff:

@@ -15,6 +15,7 @@ from reviewer.core.tokens import TokenCounter, estimate_tokens
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "o200k_base"
+CACHED_UP_TO = 512  # characters
 
 
 def encoding_name_for(model: str) -> str:
@@ -48,7 +49,14 @@ def make_token_counter(model: str, *, cache_size: int = 65536) -> tuple[TokenCou
         )
         return lru_cache(maxsize=cache_size)(estimate_tokens), False
 
-    def count(text: str) -> int:
+    def encode(text: str) -> int:
         return len(encoding.encode(text, disallowed_special=()))
 
-    return lru_cache(maxsize=cache_size)(count), True
+    cached = lru_cache(maxsize=cache_size)(encode)
+
+    def count(text: str) -> int:
+        # Lines and headers recur (a chunk split again, the prompt's frame): cached. A whole
+        # hunk is counted once, and caching it would keep every hunk's text alive.
+        return cached(text) if len(text) <= CACHED_UP_TO else encode(text)
+
+    return count, True
