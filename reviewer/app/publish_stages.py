@@ -19,7 +19,12 @@ from reviewer.core.plan import Held
 from reviewer.core.pricing import price_for
 from reviewer.core.report import RunReport, Usage
 from reviewer.core.state import open_finding
-from reviewer.core.summary import MAX_STEP_SUMMARY, render_summary
+from reviewer.core.summary import (
+    MAX_STEP_SUMMARY,
+    SummaryParts,
+    render_summary,
+    summary_parts,
+)
 from reviewer.errors import GitHubError
 from reviewer.github.event import DISMISSAL, REQUESTED
 from reviewer.github.publish import Published, publish_inline
@@ -36,7 +41,8 @@ STATUS_HINT = "Give the workflow `permissions: { statuses: write }` to show the 
 class Delivered:
     report: RunReport
     summary_url: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
+    summary: SummaryParts  # rendered once, for the comment and the step summary
 
 
 def publish(run: Run, reviewed: Reviewed, reconciled: Reconciled) -> Delivered:
@@ -58,14 +64,21 @@ def publish(run: Run, reviewed: Reviewed, reconciled: Reconciled) -> Delivered:
             },
         )
     report = _run_report(run, reviewed, reconciled, published)
+    parts = summary_parts(report)
     notes = [*reconciled.notes, *published.notes]
     summary_url = ""
     if not settings.dry_run:
-        summary_url, note = upsert_summary(github, report, reviewed.summary, run.identity)
+        summary_url, note = upsert_summary(
+            github,
+            render_summary(report, parts=parts),
+            head_sha=report.head_sha,
+            existing=reviewed.summary,
+            identity=run.identity,
+        )
         notes.extend([note] if note else [])
         if run.target.action in (REQUESTED, DISMISSAL):
             notes.extend(_set_status(run, report, summary_url))
-    return Delivered(report, summary_url, tuple(notes))
+    return Delivered(report, summary_url, tuple(notes), parts)
 
 
 def _set_status(run: Run, report: RunReport, summary_url: str) -> list[str]:
@@ -125,7 +138,9 @@ def report(run: Run, delivered: Delivered) -> int:
     verdict = report.verdict
     counted = report.plan.counted
     critical = sum(1 for f in counted if f.finding.severity.value == "critical")
-    summary = render_summary(report, with_marker=False, max_chars=MAX_STEP_SUMMARY)
+    summary = render_summary(
+        report, with_marker=False, max_chars=MAX_STEP_SUMMARY, parts=delivered.summary
+    )
     append_step_summary(runner.step_summary_path, summary)
     write_outputs(
         runner.output_path,

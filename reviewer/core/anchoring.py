@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reviewer.core.chunking import Chunk
@@ -54,11 +54,16 @@ class AnchoredFinding:
         last line (its title when it quoted nothing)."""
         return self.code_lines[-1] if self.code_lines else self.finding.title
 
+    # Hashed once: plan, summary, state and report all ask for it.
+    _fingerprint: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        fp = self.remembered_fingerprint or fingerprint(self.path, self.code)
+        object.__setattr__(self, "_fingerprint", fp)
+
     @property
     def fingerprint(self) -> str:
-        if self.remembered_fingerprint is not None:
-            return self.remembered_fingerprint
-        return fingerprint(self.path, self.code)
+        return self._fingerprint
 
     @property
     def legacy_fingerprints(self) -> frozenset[str]:
@@ -198,21 +203,43 @@ FUZZY_THRESHOLD = 0.9
 
 
 def _matches(ref: LineRef, quote_line: str, *, level: str) -> bool:
+    """Whether the line holds the quoted line: exactly, ignoring whitespace, or fuzzily."""
     text = ref.line.text
     if level == "exact":
         return text == quote_line
-    squashed, quote = _squash(text), _squash(quote_line)
+    quote = _squash(quote_line)
     if not quote:
         return False
     if level == "whitespace":
-        return squashed == quote
-    matcher = difflib.SequenceMatcher(None, squashed, quote, autojunk=False)
-    return matcher.real_quick_ratio() >= FUZZY_THRESHOLD and matcher.ratio() >= FUZZY_THRESHOLD
+        return _squash(text) == quote
+    return _Fuzzy(quote).matches(_squash(text))
+
+
+class _Fuzzy:
+    """One quote compared with many lines: difflib indexes the quote once; lines whose
+    lengths alone rule out the threshold are never compared."""
+
+    def __init__(self, quote: str) -> None:
+        self._length = len(quote)
+        self._matcher = difflib.SequenceMatcher(None, autojunk=False)
+        self._matcher.set_seq2(quote)
+
+    def matches(self, squashed: str) -> bool:
+        total = len(squashed) + self._length
+        if not total or 2 * min(len(squashed), self._length) < FUZZY_THRESHOLD * total:
+            return False  # the best ratio two lengths allow is below the threshold
+        self._matcher.set_seq1(squashed)
+        return (
+            self._matcher.quick_ratio() >= FUZZY_THRESHOLD
+            and self._matcher.ratio() >= FUZZY_THRESHOLD
+        )
 
 
 # A quote found on several lines is only trusted for the one near the cited line: beyond
 # this distance the citation carries no information and picking one would be a guess.
 AMBIGUITY_RADIUS = 10
+# How far from the cited line a paraphrased quote is looked for.
+FUZZY_WINDOW = 100
 
 
 class _Miss(StrEnum):
@@ -234,17 +261,10 @@ def _find_quote(
     if not quote_lines:
         return _NOWHERE
     target = quote_lines[-1]
-    candidates = [
-        (number, ref)
-        for number, line_side, ref in index.lines_of(path)
-        # A context line is indexed on both sides; its own side's entry is the one.
-        if line_side is side and ref.line.side is side
-    ]
-    for level in ("exact", "whitespace", "fuzzy"):
-        hits = sorted(
-            ((number, ref) for number, ref in candidates if _matches(ref, target, level=level)),
-            key=lambda hit: abs(hit[0] - near),
-        )
+    quote = _squash(target)
+    candidates = index.lines_on(path, side)
+    for found in _levels(candidates, target, quote, near):
+        hits = sorted(found, key=lambda hit: abs(hit[0] - near))
         if len(hits) == 1:
             return hits[0]
         if hits:
@@ -253,6 +273,24 @@ def _find_quote(
                 return hits[0]
             return _SEVERAL
     return _NOWHERE
+
+
+def _levels(
+    candidates: Sequence[tuple[int, LineRef, str]], target: str, quote: str, near: int
+) -> Iterator[list[tuple[int, LineRef]]]:
+    """The lines matching the quote exactly, then ignoring whitespace, then loosely (near
+    the citation only: far off, a loose match is weak evidence, and costly to look for);
+    each level looked at only when the one before found nothing."""
+    yield [(number, ref) for number, ref, _ in candidates if ref.line.text == target]
+    if not quote:
+        return
+    yield [(number, ref) for number, ref, flat in candidates if flat == quote]
+    fuzzy = _Fuzzy(quote)
+    yield [
+        (number, ref)
+        for number, ref, flat in candidates
+        if abs(number - near) <= FUZZY_WINDOW and fuzzy.matches(flat)
+    ]
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")

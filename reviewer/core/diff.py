@@ -243,12 +243,16 @@ _KINDS = MappingProxyType({kind.value: kind for kind in LineKind})
 
 def _hunk(h: Any) -> Hunk:
     kinds = _KINDS
+    new_line = tuple.__new__  # a NamedTuple's own __new__ is a Python function: slow here
     lines = tuple(
-        DiffLine(
-            kinds[line.line_type],
-            line.value.rstrip("\r\n"),
-            line.source_line_no,
-            line.target_line_no,
+        new_line(
+            DiffLine,
+            (
+                kinds[line.line_type],
+                line.value.rstrip("\r\n"),
+                line.source_line_no,
+                line.target_line_no,
+            ),
         )
         for line in h
         if line.line_type in kinds
@@ -282,12 +286,16 @@ def display_path(path: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LineRef:
-    """Where a commentable line sits: its hunk (multi-line comments stay in one) and text."""
+class LineRef(NamedTuple):
+    """Where a commentable line sits: its hunk (multi-line comments stay in one) and text.
+    (A NamedTuple: an index of a large diff makes one per line.)"""
 
     hunk: int
     line: DiffLine
+
+
+_DELETED, _CONTEXT = LineKind.DELETED, LineKind.CONTEXT
+_LEFT, _RIGHT = Side.LEFT, Side.RIGHT
 
 
 class CommentableIndex:
@@ -298,6 +306,7 @@ class CommentableIndex:
     def __init__(self, files: Iterable[FileDiff] = ()) -> None:
         self._files = {file.path: file for file in files}
         self._entries: dict[str, dict[tuple[int, Side], LineRef]] = {}
+        self._sides: dict[tuple[str, Side], list[tuple[int, LineRef, str]]] = {}
 
     @classmethod
     def build(cls, files: Iterable[FileDiff]) -> CommentableIndex:
@@ -312,11 +321,19 @@ class CommentableIndex:
         if entries is None:
             entries = {}
             file = self._files.get(path)
-            for hunk_no, line in file.lines() if file else ():
-                entries[(line.number, line.side)] = LineRef(hunk_no, line)
-                # A context line can also be addressed from the LEFT by its old number.
-                if line.kind is LineKind.CONTEXT and line.old_no is not None:
-                    entries.setdefault((line.old_no, Side.LEFT), LineRef(hunk_no, line))
+            # Hot when a large diff is indexed: no property or enum-descriptor access.
+            deleted, context, left, right = _DELETED, _CONTEXT, _LEFT, _RIGHT
+            new_ref = tuple.__new__  # a NamedTuple's own __new__ is a Python function
+            for hunk_no, hunk in enumerate(file.hunks if file else ()):
+                for line in hunk.lines:
+                    ref = new_ref(LineRef, (hunk_no, line))
+                    if line.kind is deleted:
+                        entries[(line.old_no, left)] = ref  # type: ignore[index]
+                        continue
+                    entries[(line.new_no, right)] = ref  # type: ignore[index]
+                    # A context line can also be addressed from the LEFT by its old number.
+                    if line.kind is context and line.old_no is not None:
+                        entries.setdefault((line.old_no, left), ref)
             self._entries[path] = entries
         return entries
 
@@ -329,3 +346,18 @@ class CommentableIndex:
     def lines_of(self, path: str) -> Iterator[tuple[int, Side, LineRef]]:
         for (number, side), ref in self._entries_of(path).items():
             yield number, side, ref
+
+    def lines_on(self, path: str, side: Side) -> list[tuple[int, LineRef, str]]:
+        """The lines of one side, each once (a context line counts on the RIGHT only: its
+        LEFT entry is the same line), with their text stripped of all whitespace. Listed
+        once per file and side: anchoring matches quotes against them."""
+        key = (path, side)
+        found = self._sides.get(key)
+        if found is None:
+            found = [
+                (number, ref, "".join(ref.line.text.split()))
+                for (number, line_side), ref in self._entries_of(path).items()
+                if line_side is side and ref.line.side is side
+            ]
+            self._sides[key] = found
+        return found

@@ -78,10 +78,19 @@ def _span(content: str) -> str:
     return f"{ticks}{pad}{content}{pad}{ticks}"
 
 
+# Text without any of these needs no escaping at all (most of a model's prose).
+_SPECIAL = re.compile(
+    r"[`~<>&@#!\\\[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|gh-",
+    re.IGNORECASE,
+)
+
+
 def inert(text: str) -> str:
     """Model markdown (an explanation) made inert. Fenced blocks keep their code, lose any
     `suggestion` (or other) info string, and are closed at the end if the model left one
     open; the text between them is escaped paragraph by paragraph."""
+    if not _SPECIAL.search(text.replace("\n", " ")):
+        return text
     lines = clean(text).split("\n")
     out: list[str] = []
     paragraph: list[str] = []
@@ -127,7 +136,8 @@ def _info(info: str) -> str:
 
 def inert_line(text: str, limit: int = 200) -> str:
     """A one-line text (a title, a reason) made inert."""
-    return _inline(one_line(text, limit))
+    flat = one_line(text, limit)
+    return flat if not _SPECIAL.search(flat) else _inline(flat)
 
 
 def cell(markdown: str) -> str:

@@ -135,6 +135,8 @@ class PublishPlan:
 
 def posted_url(finding: AnchoredFinding, posted: Mapping[str, str]) -> str | None:
     """The URL of the comment already carrying this finding's place, if there is one."""
+    if not posted:
+        return None
     url = posted.get(finding.fingerprint)
     if url is not None:
         return url
@@ -142,6 +144,8 @@ def posted_url(finding: AnchoredFinding, posted: Mapping[str, str]) -> str | Non
 
 
 def dismissal(finding: AnchoredFinding, dismissed: Mapping[str, str]) -> str | None:
+    if not dismissed:
+        return None
     reason = dismissed.get(finding.fingerprint)
     if reason is not None:
         return reason

@@ -6,6 +6,7 @@ naming files) goes through `core.markdown`; the rest is ours."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.fingerprint import summary_marker
@@ -172,27 +173,55 @@ def _footer(report: RunReport, record_complete: bool) -> str:
     )
 
 
-def render_summary(
-    report: RunReport, *, with_marker: bool = True, max_chars: int = MAX_BODY
-) -> str:
-    """The summary markdown, kept under `max_chars` by cutting the longest parts."""
-    head = [TITLE, _status(report) + _scope(report), _counts(report.plan.counted)]
-    sections = [
-        _findings_table(report),
-        _summary_only(report),
-        _dismissed(report),
-        _not_reviewed(report),
-        _reviewed_files(report),
-    ]
+@dataclass(frozen=True, slots=True)
+class SummaryParts:
+    """The summary rendered once, to be cut to size for each place it goes (the comment,
+    the step summary): rendering thousands of findings is the costly part."""
+
+    head: tuple[str, ...]
+    sections: tuple[tuple[str, ...], ...]
+    footer: str
+    state: str
+    marker: str
+
+
+def summary_parts(report: RunReport) -> SummaryParts:
     block, complete = state_block(
         report.open_findings,
         reviewed_all=_unreviewed_count(report) == 0,
         config=report.config,
     )
-    tail = [_footer(report, complete)]
-    if with_marker:
-        tail.append(block)
-        tail.append(summary_marker(report.head_sha))
+    return SummaryParts(
+        head=(TITLE, _status(report) + _scope(report), _counts(report.plan.counted)),
+        sections=tuple(
+            tuple(section)
+            for section in (
+                _findings_table(report),
+                _summary_only(report),
+                _dismissed(report),
+                _not_reviewed(report),
+                _reviewed_files(report),
+            )
+        ),
+        footer=_footer(report, complete),
+        state=block,
+        marker=summary_marker(report.head_sha),
+    )
+
+
+def render_summary(
+    report: RunReport,
+    *,
+    with_marker: bool = True,
+    max_chars: int = MAX_BODY,
+    parts: SummaryParts | None = None,
+) -> str:
+    """The summary markdown, kept under `max_chars` by cutting the longest parts.
+    `parts`: the report already rendered (`summary_parts`)."""
+    parts = parts or summary_parts(report)
+    head = list(parts.head)
+    sections = [list(section) for section in parts.sections]
+    tail = [parts.footer, parts.state, parts.marker] if with_marker else [parts.footer]
     body = _join(head, sections, tail)
     while len(body) > max_chars:
         longest = max(sections, key=lambda s: len("\n".join(s)))

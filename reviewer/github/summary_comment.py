@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reviewer.core.fingerprint import PostedComment, is_summary, is_trusted, summary_marker
-from reviewer.core.report import RunReport
-from reviewer.core.summary import render_summary
 from reviewer.errors import GitHubError
 from reviewer.github.adapter import GitHubAdapter
 from reviewer.github.errors import GitHubPermissionError
@@ -26,7 +24,9 @@ def summary_among(comments: Iterable[PostedComment], identity: str | None) -> Po
 
 def upsert_summary(
     github: GitHubAdapter,
-    report: RunReport,
+    body: str,
+    *,
+    head_sha: str,
     existing: PostedComment | None,
     identity: str | None,
 ) -> tuple[str, str]:
@@ -38,9 +38,9 @@ def upsert_summary(
         if existing is None:
             existing = find_summary(github, identity)
         url = github.upsert_comment(
-            body=render_summary(report),
+            body=body,
             existing_id=existing.id if existing else None,
-            marker=summary_marker(report.head_sha),
+            marker=summary_marker(head_sha),
         )
     except GitHubPermissionError as error:
         return "", f"{error.message} The summary is in the job's step summary."
