@@ -111,6 +111,7 @@ def review(run: Run) -> Reviewed:
         unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
         read_new_text=lambda path: github.read_file(path, target.head_sha),
+        clock=run.runtime.clock,
     )
     return Reviewed(summary, previous, guidance, scope, outcome)
 
