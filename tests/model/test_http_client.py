@@ -18,7 +18,7 @@ from fakes.openai_server import FakeModelServer
 from reviewer.model.client import make_client
 from reviewer.model.http_client import DeadlineClient, total_timeout
 
-TOTAL_S = 0.3
+TOTAL_S = 0.25
 SLACK_S = 0.25  # thread start-up and scheduling on a busy 2-core machine
 HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n"
 
