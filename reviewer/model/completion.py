@@ -50,7 +50,7 @@ def read_completion(body: bytes, content_type: str) -> Completion:
 
     The JSON is read whatever `content_type` says: some servers label a good answer
     `text/plain`, and a proxy may label its HTML page `application/json`."""
-    text = body.decode("utf-8", errors="replace")
+    text = body.decode("utf-8-sig", errors="replace")  # JSON is UTF-8; a BOM is dropped
     if not text.strip():
         raise NotACompletion(
             "The model endpoint answered with an empty body instead of a chat completion.",

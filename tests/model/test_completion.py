@@ -21,7 +21,7 @@ GOOD = completion('{"findings": []}', prompt_tokens=7, completion_tokens=3)
 
 def reviewer(fake: FakeModelServer) -> ChunkReviewer:
     client = make_client(api_key="sk-test", base_url=fake.base_url, timeout_s=10.0)
-    return ChunkReviewer(client, model="gpt-4.1-mini", rules="", attempts=3, backoff_initial_s=0.01)
+    return ChunkReviewer(client, model="gpt-4.1-mini", rules="", attempts=2, backoff_initial_s=0.01)
 
 
 def without(data: dict, key: str) -> dict:  # type: ignore[type-arg]
@@ -60,13 +60,13 @@ NOT_COMPLETIONS: dict[str, tuple[Responder, str]] = {
 def test_a_2xx_that_is_not_a_completion_is_retried_then_a_clear_error(
     fake_model: FakeModelServer, answer: Responder, says: str
 ) -> None:
-    fake_model.queue(answer, answer, answer)
+    fake_model.queue(answer, answer)
     with pytest.raises(ModelError) as raised:
         reviewer(fake_model).review(CHUNK)
     assert type(raised.value) is ModelError  # not the retried NotACompletion itself
     assert says in raised.value.message and "(after retries)" in raised.value.message
     assert "`base-url`" in raised.value.hint
-    assert len(fake_model.requests) == 3
+    assert len(fake_model.requests) == 2
 
 
 @pytest.mark.parametrize("name", ["html-page", "json-error-200", "no-choices", "empty-body"])
@@ -82,6 +82,11 @@ def test_a_good_completion_labelled_text_plain_is_read(fake_model: FakeModelServ
     answer = reviewer(fake_model).review(CHUNK)
     assert answer.findings == [] and len(fake_model.requests) == 1
     assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (7, 3)
+
+
+def test_a_byte_order_mark_is_no_reason_to_refuse_a_completion() -> None:
+    body = "\ufeff".encode() + json.dumps(GOOD).encode()
+    assert read_completion(body, "application/json").content == '{"findings": []}'
 
 
 def test_content_in_text_parts_is_joined() -> None:
