@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes.model_faults import ERROR_WITH_200, HTML_PAGE, NGINX_BAD_GATEWAY, json_200, raw_200
-from fakes.openai_server import FakeModelServer, Responder, completion
+from fakes.model_faults import ERROR_WITH_200, NGINX_BAD_GATEWAY, raw_200
+from fakes.openai_server import FakeModelServer, completion
 
 from reviewer.core.report import Usage
 from reviewer.errors import ModelError
@@ -32,35 +32,55 @@ def first_choice(**changes: object) -> dict:  # type: ignore[type-arg]
     return {**GOOD, "choices": [{**GOOD["choices"][0], **changes}]}
 
 
-# Each: what a server sent with status 200, and words the error must say.
-NOT_COMPLETIONS: dict[str, tuple[Responder, str]] = {
-    "html-page": (HTML_PAGE, "an HTML page instead of JSON (a proxy's error page?): “502 Bad"),
-    "html-labelled-json": (raw_200(NGINX_BAD_GATEWAY, "application/json"), "an HTML page"),
-    "empty-body": (raw_200(b"", "application/json"), "an empty body"),
-    "plain-text": (raw_200("upstream connect error", "text/plain"), "text that is not JSON"),
-    "json-error-200": (json_200(ERROR_WITH_200), "with an error instead of a chat completion"),
-    "no-choices": (json_200(without(GOOD, "choices")), "`choices` is missing or null"),
-    "choices-null": (json_200({**GOOD, "choices": None}), "`choices` is missing or null"),
-    "choices-empty": (json_200({**GOOD, "choices": []}), "`choices` is empty"),
-    "choices-not-a-list": (json_200({**GOOD, "choices": "yes"}), "`choices` is not a list"),
-    "choice-not-an-object": (json_200({**GOOD, "choices": [3]}), "no `message` object"),
-    "message-null": (json_200(first_choice(message=None)), "no `message` object"),
+def as_json(data: object) -> tuple[str, str]:
+    return json.dumps(data), "application/json"
+
+
+# Each: what a server sent with status 200 (body, content type), and words the error says.
+NOT_COMPLETIONS: dict[str, tuple[str, str, str]] = {
+    "html-page": (
+        NGINX_BAD_GATEWAY,
+        "text/html",
+        "an HTML page instead of JSON (a proxy's error page?): “502 Bad Gateway”",
+    ),
+    "html-labelled-json": (NGINX_BAD_GATEWAY, "application/json", "an HTML page"),
+    "empty-body": ("", "application/json", "an empty body"),
+    "blank-body": (" \r\n", "text/plain", "an empty body"),
+    "plain-text": ("upstream connect error", "text/plain", "text that is not JSON (text/plain)"),
+    "json-error-200": (*as_json(ERROR_WITH_200), "an error instead of a chat completion"),
+    "no-choices": (*as_json(without(GOOD, "choices")), "`choices` is missing or null"),
+    "choices-null": (*as_json({**GOOD, "choices": None}), "`choices` is missing or null"),
+    "choices-empty": (*as_json({**GOOD, "choices": []}), "`choices` is empty"),
+    "choices-not-a-list": (*as_json({**GOOD, "choices": "yes"}), "`choices` is not a list"),
+    "choice-not-an-object": (*as_json({**GOOD, "choices": [3]}), "no `message` object"),
+    "message-null": (*as_json(first_choice(message=None)), "no `message` object"),
     "content-a-number": (
-        json_200(first_choice(message={"role": "assistant", "content": 7})),
+        *as_json(first_choice(message={"role": "assistant", "content": 7})),
         "`content` is not text",
     ),
-    "a-json-list": (json_200([GOOD]), "not a JSON object"),
-    "a-json-string": (json_200("ok"), "not a JSON object"),
+    "a-json-list": (*as_json([GOOD]), "not a JSON object"),
+    "a-json-string": (*as_json("ok"), "not a JSON object"),
 }
 
 
 @pytest.mark.parametrize(
-    ("answer", "says"), list(NOT_COMPLETIONS.values()), ids=list(NOT_COMPLETIONS)
+    ("body", "content_type", "says"), list(NOT_COMPLETIONS.values()), ids=list(NOT_COMPLETIONS)
 )
-def test_a_2xx_that_is_not_a_completion_is_retried_then_a_clear_error(
-    fake_model: FakeModelServer, answer: Responder, says: str
+def test_what_is_not_a_completion_says_what_came(body: str, content_type: str, says: str) -> None:
+    with pytest.raises(NotACompletion) as raised:
+        read_completion(body.encode(), content_type)
+    assert says in raised.value.message
+    assert "`base-url`" in raised.value.hint
+
+
+@pytest.mark.parametrize(
+    "name", ["html-page", "html-labelled-json", "empty-body", "json-error-200", "choices-null"]
+)
+def test_every_time_it_is_retried_then_a_clear_error(
+    fake_model: FakeModelServer, name: str
 ) -> None:
-    fake_model.queue(answer, answer)
+    body, content_type, says = NOT_COMPLETIONS[name]
+    fake_model.queue(raw_200(body, content_type), raw_200(body, content_type))
     with pytest.raises(ModelError) as raised:
         reviewer(fake_model).review(CHUNK)
     assert type(raised.value) is ModelError  # not the retried NotACompletion itself
@@ -71,7 +91,8 @@ def test_a_2xx_that_is_not_a_completion_is_retried_then_a_clear_error(
 
 @pytest.mark.parametrize("name", ["html-page", "json-error-200", "no-choices", "empty-body"])
 def test_once_is_retried_and_the_review_completes(fake_model: FakeModelServer, name: str) -> None:
-    fake_model.queue(NOT_COMPLETIONS[name][0])
+    body, content_type, _ = NOT_COMPLETIONS[name]
+    fake_model.queue(raw_200(body, content_type))
     answer = reviewer(fake_model).review(CHUNK)
     assert answer.findings == [] and len(fake_model.requests) == 2
     assert answer.usage.requests == 1  # the fault was no answer: only the good one counts
