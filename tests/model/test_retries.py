@@ -103,3 +103,13 @@ def test_a_slow_answer_is_cut_at_the_request_timeout_and_retried(
     answer = reviewer(fake_model, timeout_s=0.3).review(CHUNK)
     assert answer.findings == [] and len(fake_model.requests) == 2
     assert time.monotonic() - started < 1.5
+
+
+def test_an_answer_too_slow_every_time_says_which_input_to_raise(
+    fake_model: FakeModelServer,
+) -> None:
+    fake_model.queue(trickle(0.05, safety_stop_s=5.0), trickle(0.05, safety_stop_s=5.0))
+    with pytest.raises(ModelError) as raised:
+        reviewer(fake_model, attempts=2, timeout_s=0.15).review(CHUNK)
+    assert "did not answer within `request-timeout`" in raised.value.message
+    assert "larger `request-timeout`" in raised.value.hint
