@@ -106,6 +106,23 @@ def make_diff(tmp_path: Path, head_text: str = HEAD_APP) -> str:
     return repo.diff(base)
 
 
+JOBS_SECRET = 'PASSWORD = "swordfish"'
+
+
+def two_files_diff(tmp_path: Path) -> str:
+    """`make_diff`'s src/app.py, and a new src/jobs.py with a hard-coded password (a warning,
+    below the default `fail-on`): each file fills a chunk of its own with
+    `max-chunk-tokens: 500`, so one can fail while the other is reviewed."""
+    repo = GitRepo(tmp_path / "two-files-repo")
+    repo.write("src/app.py", BASE_APP)
+    base = repo.commit("base")
+    repo.write("src/app.py", HEAD_APP)
+    jobs = "".join(f"JOB_{n} = schedule('nightly-{n}', retries={n % 3})\n" for n in range(26))
+    repo.write("src/jobs.py", jobs + JOBS_SECRET + "\n")
+    repo.commit("head")
+    return repo.diff(base)
+
+
 def add_event_pull(fake: FakeGitHub, diff: str) -> None:
     """Serve `diff` as the PR of GitHub's example pull_request event (#2 of Hello-World)."""
     payload = pr_event()["pull_request"]

@@ -67,4 +67,5 @@ def chunk_reviewer(settings: Settings, *, rules: str, runtime: Runtime) -> Chunk
         backoff_initial_s=runtime.model_backoff_initial_s,
         backoff_max_s=runtime.model_backoff_max_s,
         sleep=runtime.sleep,
+        clock=runtime.clock,
     )

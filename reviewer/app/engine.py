@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import Protocol
 
+from reviewer.app.workers import DaemonThreadPool
 from reviewer.core.anchoring import AnchoredFinding, anchor_findings
 from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
 from reviewer.core.chunking import Chunk, split_chunk
@@ -36,9 +37,14 @@ class ChunkAnswerLike(Protocol):
 
 
 class ChunkReviewerLike(Protocol):
-    """What the engine needs from a model adapter (`model.chunk_reviewer.ChunkReviewer`)."""
+    """What the engine needs from a model adapter (`model.chunk_reviewer.ChunkReviewer`).
 
-    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswerLike: ...
+    `deadline` is the run's, on the engine's clock: the adapter starts no request or retry
+    at or after it."""
+
+    def review(
+        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
+    ) -> ChunkAnswerLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +74,12 @@ def review_diff(
     read_new_text: Callable[[str], str | None] | None = None,
     focus: frozenset[tuple[str, int]] | None = None,
     reuse: bool = False,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ReviewOutcome:
     """`unavailable`: files of the PR the diff source could not provide, listed as skipped.
     `focus`: only the hunks holding these added lines (see `plan_chunks`). `reuse`: the
-    head was reviewed already: plan what it holds, send nothing to the model."""
+    head was reviewed already: plan what it holds, send nothing to the model. `clock`: the
+    run's (`Runtime.clock`), the one the model adapter was given."""
     planned = plan_chunks(diff_text, options, count_tokens, read_new_text, focus=focus)
     chunks, index, skipped = planned.chunks, planned.index, planned.skipped
     if reuse:
@@ -89,7 +97,8 @@ def review_diff(
         count_tokens,
         instructions=options.config.instructions_for,
         concurrency=options.concurrency,
-        deadline=time.monotonic() + time_limit_s,
+        deadline=clock() + time_limit_s,
+        clock=clock,
     )
     findings: list[AnchoredFinding] = []
     usage = spent  # requests whose answers were cut off still cost tokens
@@ -119,29 +128,32 @@ def run_chunks(
     *,
     concurrency: int,
     deadline: float,
+    clock: Callable[[], float] = time.monotonic,
     instructions: Callable[[Sequence[str]], str] = lambda _paths: "",
 ) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
     """Review chunks in parallel; gather every outcome, in whatever order they finish.
 
     A truncated answer halves its chunk and both halves are reviewed; a chunk that still
-    fails, or is not done by `deadline`, is reported, and the others still count. A key or
-    model the endpoint rejects stops the run: every chunk would fail the same way."""
+    fails, or is not done by `deadline` (on `clock`), is reported, and the others still
+    count. A key or model the endpoint rejects stops the run: every chunk would fail the
+    same way. Requests still in flight then are left to daemon threads
+    (`workers.DaemonThreadPool`): they never keep the process from ending."""
     answers: list[tuple[Chunk, ChunkAnswerLike]] = []
     failures: list[ChunkFailure] = []
     spent = Usage()
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="review")
+    pool = DaemonThreadPool(max(1, concurrency), name="review")
 
     def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
-        return pool.submit(reviewer.review, chunk.text, instructions(chunk.paths))
+        return pool.submit(
+            reviewer.review, chunk.text, instructions(chunk.paths), deadline=deadline
+        )
 
     pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
         submit(chunk): (chunk, 0) for chunk in chunks
     }
     try:
         while pending:
-            done, _ = wait(
-                pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED
-            )
+            done, _ = wait(pending, timeout=max(deadline - clock(), 0), return_when=FIRST_COMPLETED)
             if not done:
                 failures.extend(
                     ChunkFailure(chunk.paths, "not reviewed within the time limit (`time-limit`)")

@@ -45,6 +45,7 @@ def run_local(
         count_tokens,
         time_limit_s=settings.time_limit_s,
         read_new_text=GitBaseReader(repo, head).read,
+        clock=runtime.clock,
     )
     conclusion = conclude(
         outcome.findings,

@@ -95,6 +95,7 @@ def review(run: Run) -> Reviewed:
         read_new_text=lambda path: github.read_file(path, target.head_sha),
         focus=scope.focus,
         reuse=scope.reuse,
+        clock=run.runtime.clock,
     )
     return Reviewed(pr_comments, summary, previous, guidance, scope, outcome, config)
 

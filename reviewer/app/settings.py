@@ -8,6 +8,7 @@ name upper-cased and its dashes kept (`INPUT_API-KEY`); the underscore spelling
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -181,8 +182,7 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         api_version=get("api-version") or None,
         model_options=_model_options(get("model-options")),
         pricing=_pricing(get("pricing")),
-        time_limit_s=60.0
-        * _int(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN, minimum=1, maximum=360),
+        time_limit_s=60.0 * _minutes(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN),
         pr_number=get("pr-number"),
         review_drafts=_bool(get("review-drafts"), "review-drafts"),
         profiles=_profiles(get("profile")),
@@ -253,6 +253,25 @@ def _optional_int(value: str, name: str, *, minimum: int) -> int | None:
     if parsed < minimum:
         raise ConfigError(f"Input {name} is {parsed}; it must be at least {minimum}.")
     return parsed
+
+
+def _minutes(value: str, name: str, default: float, *, maximum: float = 360) -> float:
+    """Minutes, decimals allowed (`0.5` is 30 seconds)."""
+    if not value:
+        return default
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = math.nan
+    if not math.isfinite(minutes):
+        raise ConfigError(
+            f"Input {name} must be a number of minutes (e.g. 20 or 0.5), not {value!r}."
+        )
+    if not 0 < minutes <= maximum:
+        raise ConfigError(
+            f"Input {name} is {value}; it must be more than 0 and at most {maximum:g} minutes."
+        )
+    return minutes
 
 
 def _json_object(value: str, name: str, example: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The model adapter: one chunk in, validated findings and token usage out.
 
-Transient failures (429, 5xx, timeouts, dropped connections) are retried with backoff and
-jitter, honouring `retry-after-ms`/`Retry-After`; client errors become an error saying how
-to fix the cause. A server rejecting the answer format gets the next one (`answer_modes`);
-an answer invalid for the schema gets exactly one re-ask quoting the validation error.
+Transient failures (429, 5xx, timeouts, dropped connections, a 2xx that is no chat
+completion) are retried (`retries`), never past the run's deadline; client errors become
+an error saying how to fix the cause (`status_errors`). A server rejecting the answer
+format gets the next one (`answer_modes`); an answer invalid for the schema gets exactly
+one re-ask quoting the validation error.
 """
 
 from __future__ import annotations
@@ -18,24 +19,11 @@ from typing import Any, cast
 import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
 from reviewer.core.findings import AnswerInvalid, Finding, parse_answer
 from reviewer.core.prompt import Message, chunk_messages, reask_message
 from reviewer.core.report import Usage
-from reviewer.errors import (
-    ModelAuthError,
-    ModelConfigError,
-    ModelError,
-    ReviewerError,
-    TruncatedAnswer,
-)
+from reviewer.errors import ModelError, TruncatedAnswer
 from reviewer.model.answer_modes import (
     AnswerMode,
     AnswerModes,
@@ -44,7 +32,10 @@ from reviewer.model.answer_modes import (
     rejected_option,
     rejects_answer_mode,
 )
-from reviewer.model.client import make_client, retry_after_seconds, wait_retry_after_or
+from reviewer.model.client import make_client, retry_after_seconds
+from reviewer.model.completion import Completion, NotACompletion, read_completion
+from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
+from reviewer.model.status_errors import client_error, option_error, status_error
 
 __all__ = [
     "ChunkAnswer",
@@ -57,12 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (
-    openai.RateLimitError,
-    openai.InternalServerError,
-    openai.APITimeoutError,
-    openai.APIConnectionError,
-)
 # Request fields the adapter sets itself; `model-options` passes everything else through.
 _RESERVED = frozenset({"model", "messages", "response_format", "stream", "n"})
 
@@ -90,9 +75,11 @@ class _ModeRejected(Exception):
 
 
 @dataclass
-class _Meter:
-    """Usage of one `review` call across its attempts (local to the call: no lock needed)."""
+class _Call:
+    """One `review` call: usage across its requests, and the run's deadline (local to the
+    call: no lock needed)."""
 
+    deadline: StopAtDeadline
     usage: Usage = field(default_factory=Usage)
 
     def add(self, more: Usage) -> None:
@@ -117,6 +104,7 @@ class ChunkReviewer:
         backoff_initial_s: float = 1.0,
         backoff_max_s: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._model = model
@@ -126,47 +114,32 @@ class ChunkReviewer:
             raise ValueError(f"model_options may not set {', '.join(reserved)}")
         self._options = dict(model_options)
         self._modes = AnswerModes()
-        self._retrying = Retrying(
-            retry=retry_if_exception_type(TRANSIENT),
-            stop=stop_after_attempt(attempts),
-            wait=wait_retry_after_or(
-                wait_exponential_jitter(
-                    multiplier=backoff_initial_s, max=backoff_max_s, jitter=backoff_initial_s
-                )
-            ),
-            before_sleep=self._log_retry,
-            sleep=sleep,
-            reraise=True,
-        )
+        self._retries = RetryPolicy(attempts, backoff_initial_s, backoff_max_s, sleep)
+        self._clock = clock
 
     @property
     def answer_mode(self) -> AnswerMode:
         """The mode later chunks start with (the best one the server has not refused)."""
         return self._modes.current
 
-    @staticmethod
-    def _log_retry(state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome is not None else None
-        wait = state.next_action.sleep if state.next_action is not None else 0
-        log.warning("Model request failed (%s); retrying in %.1fs.", error, wait)
-
-    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswer:
-        """`instructions`: path-scoped rules for this chunk's files (see config.py)."""
-        meter = _Meter()
-        try:
-            return self._review_in_best_mode(chunk_text, instructions, meter)
-        except TruncatedAnswer as error:
-            raise TruncatedWithUsage(error.message, usage=meter.usage) from None
-
-    def _review_in_best_mode(
-        self, chunk_text: str, instructions: str, meter: _Meter
+    def review(
+        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
     ) -> ChunkAnswer:
+        """`instructions`: path-scoped rules for this chunk's files (see config.py).
+        `deadline`: the run's, on `clock`; no request or retry starts at or after it."""
+        call = _Call(StopAtDeadline(deadline, self._clock))
+        try:
+            return self._review_in_best_mode(chunk_text, instructions, call)
+        except TruncatedAnswer as error:
+            raise TruncatedWithUsage(error.message, usage=call.usage) from None
+
+    def _review_in_best_mode(self, chunk_text: str, instructions: str, call: _Call) -> ChunkAnswer:
         rejection: _ModeRejected | None = None  # why the previous mode failed
         for mode in self._modes.to_try():
             try:
-                return self._review_in(mode, chunk_text, instructions, meter, rejection)
+                return self._review_in(mode, chunk_text, instructions, call, rejection)
             except _ModeRejected as rejected:
-                meter.add(Usage(requests=1))  # a request, but no tokens were spent
+                call.add(Usage(requests=1))  # a request, but no tokens were spent
                 rejection = rejected
         # Unreachable: plain text, always the last mode, sends no format a server could refuse.
         raise AssertionError("no answer mode left to try")
@@ -176,7 +149,7 @@ class ChunkReviewer:
         mode: AnswerMode,
         chunk_text: str,
         instructions: str,
-        meter: _Meter,
+        call: _Call,
         rejection: _ModeRejected | None,
     ) -> ChunkAnswer:
         messages = chunk_messages(
@@ -185,61 +158,80 @@ class ChunkReviewer:
             instructions=instructions,
             schema_in_prompt=mode.schema_in_prompt,
         )
-        response = self._send(messages, mode, meter)
+        completion = self._send(messages, mode, call)
         if rejection is not None:  # the server took this mode: later chunks start with it
             self._modes.accepted(mode, error_summary(rejection.error))
-        content = _read_choice(response)
+        content = _answer_text(completion)
         try:
-            return ChunkAnswer(read_answer(content, mode), meter.usage)
+            return ChunkAnswer(read_answer(content, mode), call.usage)
         except AnswerInvalid as first:
             log.warning("The model's answer was invalid (%s); asking once more.", first)
             try:
-                response = self._send(_reask(messages, content, first), mode, meter)
+                completion = self._send(_reask(messages, content, first), mode, call)
             except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
-                raise _status_error(odd.error) from None
+                raise status_error(odd.error) from None
             try:
-                return ChunkAnswer(read_answer(_read_choice(response), mode), meter.usage)
+                return ChunkAnswer(read_answer(_answer_text(completion), mode), call.usage)
             except AnswerInvalid as second:
                 raise ModelError(
                     f"The model answered twice with invalid findings: {second}",
                     hint="Use a model that supports structured outputs (JSON schema).",
                 ) from None
 
-    def _send(self, messages: Sequence[Message], mode: AnswerMode, meter: _Meter) -> Any:
+    def _send(self, messages: Sequence[Message], mode: AnswerMode, call: _Call) -> Completion:
         """One request, retried while transient; HTTP errors become the error to raise."""
+        if call.deadline.passed():
+            raise ModelError(NOT_IN_TIME, hint=_TIME_LIMIT_HINT)
         try:
-            response = self._retrying(self._request, messages, mode)
+            completion = self._retries.retrying(call.deadline)(self._request, messages, mode)
         except TRANSIENT as error:  # first: 429 and 5xx are APIStatusErrors too
-            raise ModelError(
-                f"The model endpoint could not be reached after retries: {error}",
-                hint="Retry the job later, or check `base-url` and the provider's status.",
-            ) from None
+            raise _gave_up(error, stopped_at_deadline=call.deadline.reached) from None
         except openai.APIStatusError as error:
             option = rejected_option(error, self._options)
             if option is not None:
-                raise _option_error(option, error) from None
+                raise option_error(option, error) from None
             if rejects_answer_mode(error) and mode.response_format() is not None:
                 raise _ModeRejected(error) from None
-            raise self._client_error(error) from None
-        meter.add(_usage(response))
-        return response
+            raise client_error(error, self._model) from None
+        call.add(completion.usage)
+        return completion
 
-    def _client_error(self, error: openai.APIStatusError) -> Exception:
-        if isinstance(error, openai.NotFoundError):
-            return ModelAuthError(
-                f"The model endpoint does not know the model {self._model!r} (404).",
-                hint="Check the `model` input (the deployment name for Azure), and "
-                "`base-url` for OpenAI-compatible servers.",
-            )
-        return _status_error(error)
-
-    def _request(self, messages: Sequence[Message], mode: AnswerMode) -> Any:
+    def _request(self, messages: Sequence[Message], mode: AnswerMode) -> Completion:
+        """One attempt. Its answer is read here, inside the retries: a 200 that is not a
+        chat completion (a proxy's HTML page) is a server fault, retried like a 502."""
         params = [cast(ChatCompletionMessageParam, m.as_dict()) for m in messages]
         extra: dict[str, Any] = dict(self._options)
         response_format = mode.response_format()
         if response_format is not None:
             extra["response_format"] = response_format
-        return self._client.chat.completions.create(model=self._model, messages=params, **extra)
+        raw = self._client.chat.completions.with_raw_response.create(
+            model=self._model, messages=params, **extra
+        )
+        answer = raw.http_response
+        return read_completion(answer.content, answer.headers.get("content-type", ""))
+
+
+NOT_IN_TIME = "not reviewed within the time limit (`time-limit`)"
+_TIME_LIMIT_HINT = "Raise `time-limit`, or lower `concurrency` if the endpoint rate-limits."
+
+
+def _gave_up(error: Exception, *, stopped_at_deadline: bool) -> ModelError:
+    """The error for a request whose attempts all failed, saying why they stopped."""
+    if stopped_at_deadline:
+        last = error.message if isinstance(error, NotACompletion) else str(error)
+        return ModelError(f"{NOT_IN_TIME}; the last attempt failed: {last}", hint=_TIME_LIMIT_HINT)
+    if isinstance(error, NotACompletion):
+        return ModelError(f"{error.message} (after retries)", hint=error.hint)
+    if isinstance(error, openai.APITimeoutError):
+        return ModelError(
+            "The model endpoint did not answer within `request-timeout`, after retries.",
+            hint="A slow model (a local one, a long chunk) may need a larger `request-timeout`; "
+            "otherwise retry the job later.",
+        )
+    return ModelError(
+        f"The model endpoint could not be reached after retries: {error}",
+        hint="Retry the job later, or check `base-url` and the provider's status.",
+    )
 
 
 def read_answer(content: str, mode: AnswerMode) -> list[Finding]:
@@ -257,47 +249,9 @@ def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> l
     return [*messages, *previous, reask_message(str(error))]
 
 
-def _option_error(option: str, error: openai.APIStatusError) -> ModelConfigError:
-    return ModelConfigError(
-        f"The model endpoint rejected the option `{option}` from `model-options` "
-        f"({error.status_code}): {error_summary(error)}",
-        hint=f"Remove `{option}` from the `model-options` input, or change its value.",
-    )
-
-
-def _status_error(error: openai.APIStatusError) -> ReviewerError:
-    if isinstance(error, openai.AuthenticationError):
-        return ModelAuthError(
-            f"The model endpoint rejected the API key ({error.status_code}).",
-            hint="Check the `api-key` input (the secret's name and value) and `base-url`.",
-        )
-    if isinstance(error, openai.PermissionDeniedError):
-        return ModelAuthError(
-            f"The model endpoint refused access ({error.status_code}): {error_summary(error)}",
-            hint="Check that the key's project may use this model.",
-        )
-    return ModelError(
-        f"The model endpoint answered {error.status_code}: {error_summary(error)}",
-        hint="Check `model` and `base-url`; the request was not retried.",
-    )
-
-
-def _read_choice(response: Any) -> str:
-    if not response.choices:
-        raise ModelError("The model returned no answer (empty choices).")
-    choice = response.choices[0]
-    if choice.finish_reason == "length":
+def _answer_text(completion: Completion) -> str:
+    if completion.finish_reason == "length":
         raise TruncatedAnswer("The model's answer was cut off at its output limit.")
-    refusal = getattr(choice.message, "refusal", None)
-    if refusal:
-        raise ModelError(f"The model refused to review this part: {refusal}")
-    return choice.message.content or ""
-
-
-def _usage(response: Any) -> Usage:
-    usage = getattr(response, "usage", None)
-    if usage is None:
-        return Usage(requests=1)
-    details = getattr(usage, "prompt_tokens_details", None)
-    cached = getattr(details, "cached_tokens", 0) or 0
-    return Usage(1, usage.prompt_tokens or 0, usage.completion_tokens or 0, cached)
+    if completion.refusal:
+        raise ModelError(f"The model refused to review this part: {completion.refusal}")
+    return completion.content

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from openai import OpenAI
 from tenacity import RetryCallState
 
 from reviewer.errors import ConfigError
+from reviewer.model.http_client import DeadlineClient
 
 MAX_RETRY_AFTER_S = 60.0
 
@@ -24,15 +26,22 @@ def make_client(
     base_url: str | None,
     timeout_s: float = 120.0,
     api_version: str | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> OpenAI:
     """An OpenAI client, or an Azure OpenAI one when `api_version` is set.
 
-    For Azure, `base_url` is the resource endpoint and the model name is the deployment.
+    `timeout_s` bounds each request as a whole (`http_client.DeadlineClient`), not only
+    each wait for the next bytes. For Azure, `base_url` is the resource endpoint and the
+    model name is the deployment.
     """
     # Retries are ours (tenacity), so the SDK's own are off.
     if api_version is None:
         return OpenAI(
-            api_key=api_key or "unused", base_url=base_url, timeout=timeout_s, max_retries=0
+            api_key=api_key or "unused",
+            base_url=base_url,
+            timeout=timeout_s,
+            max_retries=0,
+            http_client=DeadlineClient(timeout=timeout_s, clock=clock),
         )
     if not base_url:
         raise ConfigError(
@@ -51,6 +60,7 @@ def make_client(
         api_key=api_key,
         timeout=timeout_s,
         max_retries=0,
+        http_client=DeadlineClient(timeout=timeout_s, clock=clock),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from reviewer.app.engine import review_diff
+from reviewer.app.workers import DaemonThreadPool
 from reviewer.core.chunk_plan import ReviewOptions
 from reviewer.core.findings import Finding
 from reviewer.core.report import Usage
@@ -41,13 +45,17 @@ class ScriptedReviewer:
     behave: Callable[[str], list[Finding]] = lambda _text: []
     delay_s: float = 0.0
     calls: list[str] = field(default_factory=list)
+    deadlines: list[float | None] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def review(self, chunk_text: str, instructions: str = "") -> Answer:
+    def review(
+        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
+    ) -> Answer:
         with self.lock:
             self.calls.append(chunk_text)
+            self.deadlines.append(deadline)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -113,3 +121,80 @@ def test_a_rejected_key_stops_the_run() -> None:
 
     with pytest.raises(ModelAuthError):
         review_diff(diff_of(3), options(), ScriptedReviewer(behave), words)
+
+
+def test_the_run_deadline_reaches_every_request() -> None:
+    now = [500.0]
+    model = ScriptedReviewer()
+    review_diff(diff_of(3), options(), model, words, time_limit_s=60, clock=lambda: now[0])
+    assert model.deadlines == [560.0] * 3
+
+
+def test_a_request_stuck_forever_is_left_behind_at_the_deadline() -> None:
+    release = threading.Event()
+
+    def stuck(text: str) -> list[Finding]:
+        if "f1.py" in text:
+            release.wait()
+        return []
+
+    started = time.monotonic()
+    outcome = review_diff(diff_of(3), options(), ScriptedReviewer(stuck), words, time_limit_s=0.3)
+    assert time.monotonic() - started < 0.9
+    assert [(f.paths, f.reason) for f in outcome.failures] == [
+        (("f1.py",), "not reviewed within the time limit (`time-limit`)")
+    ]
+    assert outcome.reviewed_files == ("f0.py", "f2.py")
+    release.set()
+
+
+STUCK_RUN = r"""
+import threading, time
+from reviewer.app.engine import run_chunks
+from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
+
+class Stuck:
+    def review(self, chunk_text, instructions="", *, deadline=None):
+        threading.Event().wait()  # a request that never ends
+
+words = lambda text: len(text.split())
+diff = "diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n@@ -0,0 +1 @@\n+x = 1\n"
+chunks = plan_chunks(diff, ReviewOptions(model="gpt-4.1-mini", rules=""), words).chunks
+answers, failures, _ = run_chunks(
+    chunks, Stuck(), words, concurrency=2, deadline=time.monotonic() + 0.2
+)
+print(len(answers), [f.reason for f in failures])
+"""
+
+
+def test_a_request_stuck_forever_does_not_keep_the_process_alive() -> None:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(STUCK_RUN)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0 ['not reviewed within the time limit (`time-limit`)']"
+    assert time.monotonic() - started < 10  # exits after the deadline, not after the request
+
+
+def test_the_pool_hands_back_results_and_errors_and_cancels_what_never_started() -> None:
+    pool = DaemonThreadPool(1, name="test")
+    release = threading.Event()
+    running = pool.submit(lambda: release.wait(5) and "done")
+    queued = pool.submit(lambda: "never")
+    pool.shutdown(wait=False, cancel_futures=True)
+    assert queued.cancelled()
+    release.set()
+    assert running.result(timeout=5) == "done"
+    with pytest.raises(RuntimeError):
+        pool.submit(lambda: "late")
+
+    other = DaemonThreadPool(2, name="test")
+    with pytest.raises(ValueError, match="not a number"):
+        other.submit(int, "not a number").result(timeout=5)
+    assert other.submit(lambda: threading.current_thread().daemon).result(timeout=5) is True
+    other.shutdown()

@@ -23,14 +23,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_runner import HEAD_APP, ActionResult, add_event_pull, make_diff, pr_event, run_action
+from action_runner import (
+    HEAD_APP,
+    ActionResult,
+    add_event_pull,
+    make_diff,
+    pr_event,
+    run_action,
+    two_files_diff,
+)
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
+from fakes.model_faults import (
+    ERROR_WITH_200,
+    HTML_PAGE,
+    json_200,
+    stall_after_headers,
+    trickle,
+)
 from fakes.openai_server import (
     FakeModelServer,
     ReadingModel,
     Responder,
     Trigger,
+    completion,
     failing,
     scripted,
 )
@@ -180,6 +196,7 @@ OFF_SCHEMA = json.dumps({"findings": [{"path": "src/app.py", "line": 10, "severi
 TRUNCATED = scripted('{"findings": [{"path": "src/app.py", "li', finish_reason="length")
 REFUSED = scripted(None, refusal="I'm sorry, I can't help with reviewing this code.")
 EMPTY = scripted("")
+NO_CHOICES = {k: v for k, v in completion('{"findings": []}').items() if k != "choices"}
 
 
 @dataclass(frozen=True)
@@ -192,9 +209,15 @@ class ModelFault(Case):
     min_wait_s: float = 0.0  # the action waited at least this long before retrying
     reason: str = ""  # why the chunk was not reviewed, in the summary
     inputs: dict[str, str] = field(default_factory=dict)  # action inputs for this case
+    # Answered with a fault every time, in a PR that also holds src/jobs.py (a password of
+    # its own, reviewed in a chunk of its own): what was reviewed is still published.
+    faulty_files: dict[str, Responder] = field(default_factory=dict)
 
     def arrange(self, run: Run) -> dict[str, Any]:
         run.model.queue(*self.answers)
+        if self.faulty_files:
+            run.model.faulty_files = dict(self.faulty_files)
+            replace_pull(run, two_files_diff(run.tmp_path))
         return {"inputs": self.inputs} if self.inputs else {}
 
 
@@ -238,6 +261,34 @@ MODEL_FAULTS = [
     # A refusal is final: not retried.
     ModelFault("refusal", (REFUSED,), 3, min_requests=1, reason="refused to review"),
     ModelFault("empty-answer-once", (EMPTY,), 1),
+    # An answer trickling one byte every 0.25 s, forever: at `time-limit` (1.2 s, before
+    # the request's own 2 s) the run publishes what it reviewed and ends.
+    ModelFault(
+        "trickle-past-time-limit",
+        (),
+        3,
+        reason="not reviewed within the time limit (`time-limit`)",
+        inputs={"time-limit": "0.02", "request-timeout": "2", "max-chunk-tokens": "500"},
+        faulty_files={"src/app.py": trickle(0.25, safety_stop_s=10.0)},
+    ),
+    ModelFault(
+        "stall-after-headers-once",
+        (stall_after_headers(3.0),),
+        1,
+        min_wait_s=1.0,
+        inputs={"request-timeout": "1"},
+    ),
+    # A 200 that is no chat completion is a server fault: retried with backoff.
+    ModelFault("html-200-once", (HTML_PAGE,), 1, min_wait_s=1.0),
+    ModelFault(
+        "html-200-persistent",
+        (HTML_PAGE,) * PERSISTENT,
+        3,
+        min_requests=4,
+        reason="answered with an HTML page instead of JSON (a proxy's error page?)",
+    ),
+    ModelFault("json-without-choices-once", (json_200(NO_CHOICES),), 1, min_wait_s=1.0),
+    ModelFault("json-error-200-once", (json_200(ERROR_WITH_200),), 1, min_wait_s=1.0),
 ]
 
 
@@ -263,6 +314,8 @@ def test_model_faults(runs: dict[str, Run], case: ModelFault) -> None:
         assert max(result.sleeps, default=0.0) >= case.min_wait_s
     else:  # gave up: reported as incomplete, never as a pass
         assert result.outputs["verdict"] == "incomplete"
+        if case.faulty_files:  # what was reviewed is published all the same
+            assert [c["path"] for c in github.review_comments] == ["src/jobs.py"]
         for text in (summary["body"], result.step_summary):
             assert "Review incomplete" in text
             assert "`src/app.py`: **not reviewed**" in text

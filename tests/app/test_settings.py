@@ -67,3 +67,17 @@ def test_a_keyless_local_server_is_allowed() -> None:
 def test_split_globs() -> None:
     assert split_globs(" a ,\n\nb\n") == ("a", "b")
     assert "api-key" in INPUT_NAMES
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("", 1200.0), ("20", 1200.0), ("0.5", 30.0), (" 1.25 ", 75.0)]
+)
+def test_time_limit_is_minutes_and_takes_decimals(value: str, seconds: float) -> None:
+    s = settings_from_inputs(env(**{"api-key": "k", "time-limit": value}))
+    assert s.time_limit_s == seconds
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "361", "soon", "nan", "inf", "1e999"])
+def test_a_bad_time_limit_says_what_it_takes(value: str) -> None:
+    with pytest.raises(ConfigError, match="time-limit"):
+        settings_from_inputs(env(**{"api-key": "k", "time-limit": value}))

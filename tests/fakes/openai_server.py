@@ -152,7 +152,8 @@ class FakeModelServer:
     keyed by the `response_format` type sent ("json_schema", "json_object", or "text" for
     none), the responder that answers such a request. `chatty_text` makes answers to
     requests without a `response_format` come wrapped in prose and a ```json fence, as
-    models answer when nothing constrains them.
+    models answer when nothing constrains them. `faulty_files` answers every request whose
+    prompt shows one of its paths with that path's responder (a queued answer waits).
     """
 
     model: ReadingModel = field(default_factory=lambda: ReadingModel([]))
@@ -162,6 +163,7 @@ class FakeModelServer:
     shape_errors: list[str] = field(default_factory=list)
     rejected_formats: dict[str, Responder] = field(default_factory=dict)
     chatty_text: bool = False
+    faulty_files: dict[str, Responder] = field(default_factory=dict)
     _queue: deque[Responder] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
@@ -199,6 +201,12 @@ class FakeModelServer:
             self._check_shape(body)
             # A server that refuses a format does so before any scripted answer is used.
             responder = self.rejected_formats.get(answer_format(body))
+            if responder is None:
+                prompt = user_prompt(body)
+                responder = next(
+                    (r for path, r in self.faulty_files.items() if f"File: {path} " in prompt),
+                    None,
+                )
             if responder is None and self._queue:
                 responder = self._queue.popleft()
         if self.latency_s:
