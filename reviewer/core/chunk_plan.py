@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from reviewer.core.chunking import Chunk, build_chunks
+from reviewer.core.chunking import Chunk, build_chunks, compress_deletions
 from reviewer.core.config import RepoConfig
 from reviewer.core.context_windows import chunk_budget
 from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, Hunk, LineKind, parse_diff
@@ -68,6 +68,10 @@ def plan_chunks(
         selected = [f for f in (_focused(file, focus) for file in selected) if f.hunks]
     if options.full_files and read_new_text is not None:
         selected = _expanded(selected, read_new_text)
+    selected = [
+        file if options.config.wants_whole_deletions(file.path) else compress_deletions(file)
+        for file in selected
+    ]
     selected, masked = _masked(selected)
     # The fixed part of every request: system prompt, rules, the user message's frame, and
     # (counted in full, to be safe) every path-scoped instruction of the config file.

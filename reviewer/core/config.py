@@ -45,6 +45,10 @@ _CONFIG_SCHEMA: dict[str, Any] = {
             "items": {"type": "string"},
             "description": "More globs of files to skip.",
         },
+        "whole-deletions": {
+            "type": "boolean",
+            "description": "Show deletion-only hunks whole, not as their ends and a count.",
+        },
         "paths": {
             "type": "object",
             "description": "Per glob: instructions and severity overrides.",
@@ -55,6 +59,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "instructions": {"type": "string"},
                     "min-severity": _SEVERITY,
                     "max-severity": _SEVERITY,
+                    "whole-deletions": {"type": "boolean"},
                 },
             },
         },
@@ -73,6 +78,7 @@ class PathRule:
     instructions: str = ""
     min_severity: Severity | None = None
     max_severity: Severity | None = None
+    whole_deletions: bool = False
 
     def matches(self, path: str) -> bool:
         return pathspec.GitIgnoreSpec.from_lines([self.pattern]).match_file(path)
@@ -84,6 +90,10 @@ class RepoConfig:
     profiles: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     paths: tuple[PathRule, ...] = ()
+    whole_deletions: bool = False
+
+    def wants_whole_deletions(self, path: str) -> bool:
+        return self.whole_deletions or any(r.whole_deletions for r in self.rules_for(path))
 
     def rules_for(self, path: str) -> list[PathRule]:
         return [rule for rule in self.paths if rule.matches(path)]
@@ -129,6 +139,7 @@ def parse_config(text: str, source: str) -> RepoConfig:
             instructions=str(rule.get("instructions", "")),
             min_severity=_severity(rule.get("min-severity")),
             max_severity=_severity(rule.get("max-severity")),
+            whole_deletions=rule.get("whole-deletions") is True,
         )
         for pattern, rule in (data.get("paths") or {}).items()
     )
@@ -137,6 +148,7 @@ def parse_config(text: str, source: str) -> RepoConfig:
         profiles=tuple(data.get("profiles") or ()),
         exclude=tuple(data.get("exclude") or ()),
         paths=paths,
+        whole_deletions=data.get("whole-deletions") is True,
     )
 
 

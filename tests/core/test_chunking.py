@@ -216,3 +216,65 @@ def test_real_encodings_never_exceed_the_budget(
             for piece in chunk.pieces:
                 assert count(piece.text) == piece.tokens
             assert count(chunk.text) <= chunk.tokens <= budget
+
+
+DELETES_ONLY = """\
+diff --git a/old.py b/old.py
+--- a/old.py
++++ b/old.py
+@@ -10,10 +10,2 @@ def keep():
+     kept = 1
+-    gone_1 = 1
+-    gone_2 = 2
+-    gone_3 = 3
+-    gone_4 = 4
+-    gone_5 = 5
+-    gone_6 = 6
+-    gone_7 = 7
+-    gone_8 = 8
+     kept = 2
+"""
+
+
+def test_a_deletion_only_hunk_is_sent_as_its_ends_and_a_count() -> None:
+    from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
+    from reviewer.core.config import RepoConfig
+
+    plan = plan_chunks(DELETES_ONLY, ReviewOptions(model="gpt-4.1-mini", rules=""), words)
+    (chunk,) = plan.chunks
+    assert "11 -    gone_1 = 1\n… 6 more deleted lines …\n18 -    gone_8 = 8" in chunk.text
+    assert "gone_4" not in chunk.text
+    assert "@@ -10,10 +10,2 @@" in chunk.text  # the header keeps the true ranges
+    # Whole, when the configuration asks (here for every path).
+    whole = ReviewOptions(model="gpt-4.1-mini", rules="", config=RepoConfig(whole_deletions=True))
+    (full,) = plan_chunks(DELETES_ONLY, whole, words).chunks
+    assert "gone_4" in full.text and "more deleted lines" not in full.text
+
+
+def test_hidden_deleted_lines_are_not_cited_inline() -> None:
+    from reviewer.core.anchoring import Placement, anchor_finding, chunk_index
+    from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
+    from reviewer.core.findings import Finding
+
+    (chunk,) = plan_chunks(DELETES_ONLY, ReviewOptions(model="m", rules=""), words).chunks
+    index = chunk_index(chunk)
+
+    def cite(line: int, quote: str) -> Placement:
+        finding = Finding.model_validate(
+            {
+                "path": "old.py",
+                "line": line,
+                "start_line": None,
+                "side": "LEFT",
+                "severity": "warning",
+                "category": "bug",
+                "title": "t",
+                "body": "b",
+                "quote": quote,
+                "suggestion": None,
+            }
+        )
+        return anchor_finding(finding, index).placement
+
+    assert cite(11, "    gone_1 = 1") is Placement.INLINE
+    assert cite(14, "    gone_4 = 4") is Placement.FILE  # not shown: not placed
