@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github, bench_runs
+from bench import (
+    bench_anchoring,
+    bench_concurrency,
+    bench_diff,
+    bench_findings,
+    bench_github,
+    bench_runs,
+    bench_savings,
+)
 
 SECTIONS = [
     ("Diff pipeline: parse + chunk + render (issue 3)", bench_diff.main),
@@ -15,6 +23,8 @@ SECTIONS = [
         "Whole runs, fake model with 0.2 s latency (issue 7; JSON in bench/results/)",
         bench_runs.main,
     ),
+    ("5,000 findings: anchoring, planning, rendering (issue 15)", bench_findings.main),
+    ("Tokens saved: vendored trees, deletion-only hunks, re-runs (issue 15)", bench_savings.main),
 ]
 
 
