@@ -8,8 +8,17 @@ import os
 from pathlib import Path
 
 import pytest
-from action_runner import BASE_APP, HEAD_APP, run_in_process, tiktoken_env
+from action_runner import (
+    BASE_APP,
+    HEAD_APP,
+    add_event_pull,
+    make_diff,
+    run_action,
+    run_in_process,
+    tiktoken_env,
+)
 from fakes.git_repo import GitRepo
+from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger, error_response
 
 from reviewer.app.engine import review_diff
@@ -173,3 +182,14 @@ def test_a_failed_chunk_is_logged_with_readable_file_names(
     assert [f.paths for f in outcome.failures] == [("a.py", "b.py")]
     assert "Chunk 0 (a.py, b.py) not reviewed: server melted" in caplog.text
     assert "('a.py'" not in caplog.text
+
+
+def test_runner_debug_logs_http_requests_in_action_mode(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    add_event_pull(fake_github, make_diff(tmp_path))
+    quiet = run_action(tmp_path, fake_github, fake_model)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "HTTP Request" not in quiet.stderr
+    debug = run_action(tmp_path, fake_github, fake_model, extra_env={"RUNNER_DEBUG": "1"})
+    assert "HTTP Request: POST" in debug.stderr
