@@ -38,21 +38,23 @@ def _short(stderr: bytes) -> str:
 
 def check_refs(repo: Path, base: str, head: str) -> None:
     """A clear message for the first-contact mistakes: not a repository, an unknown ref."""
+    where = repo.resolve()
     try:
         git(repo, "rev-parse", "--git-dir")
     except ConfigError:
         raise ConfigError(
-            f"{repo} is not in a git repository.",
+            f"{where} is not in a git repository.",
             hint="Run `reviewer review` inside a clone, or pass --repo PATH.",
         ) from None
     for flag, ref in (("--base", base), ("--head", head)):
         try:
             git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
         except ConfigError:
+            branches = git(repo, "branch", "--format=%(refname:short)").split()
+            known = f" Local branches: {', '.join(branches[:5])}." if branches else ""
             raise ConfigError(
-                f"{flag} {ref} is not a commit in {repo}.",
-                hint="Name a branch, tag or commit that exists locally, e.g. --base master "
-                "or --base origin/main.",
+                f"{flag} {ref} is not a commit in {where}.",
+                hint=f"Name a branch, tag or commit, e.g. --base origin/main.{known}",
             ) from None
 
 

@@ -84,7 +84,7 @@ def test_bad_ref_is_a_clear_config_error(repo: GitRepo, fake_model: FakeModelSer
     code, _, stderr, _ = run_in_process(argv, env, cwd=repo.root.parent)
     assert code == 2
     assert stderr.startswith("reviewer: --base nope is not a commit in ")
-    assert "--base origin/main" in stderr  # the hint names a likely fix
+    assert "Local branches: feature, main." in stderr  # the hint names the likely fix
     assert "Traceback" not in stderr
 
 

@@ -60,7 +60,7 @@ def test_outside_a_repository_the_message_is_short(tmp_path: Path) -> None:
     plain.mkdir()
     code, stdout, stderr = review(plain, None)
     assert code == 2 and stdout == ""
-    assert stderr.startswith("reviewer: . is not in a git repository.")
+    assert stderr.startswith(f"reviewer: {plain} is not in a git repository.")
     assert "--repo PATH" in stderr
     assert len(stderr.splitlines()) == 1  # not git's usage text
     assert "usage" not in stderr
