@@ -8,7 +8,6 @@ a scratch repository and check it the way the release workflow does.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import re
 import shutil
 import sys
@@ -20,13 +19,11 @@ from action_runner import run_in_process
 from fakes.git_repo import GIT_ENV, GitRepo
 from paths import ROOT
 
-_spec = importlib.util.spec_from_file_location("release", ROOT / "scripts" / "release.py")
-assert _spec and _spec.loader
-release = importlib.util.module_from_spec(_spec)
-sys.modules["release"] = release
-_spec.loader.exec_module(release)
+sys.path.insert(0, str(ROOT / "scripts"))
+import release
+import release_files
 
-Version, ReleaseError = release.Version, release.ReleaseError
+Version, ReleaseError = release_files.Version, release_files.ReleaseError
 RELEASE_FILES = ("action.yml", "pyproject.toml", "reviewer/__init__.py", "CHANGELOG.md")
 ACTION_YML = (ROOT / "action.yml").read_text(encoding="utf-8")
 CHANGELOG = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -44,9 +41,11 @@ def released(version: str, repository: str = "Acme/Reviewer") -> dict[str, str]:
     """The four files as they are at a release tag, made from this tree's files."""
     files = real_files()
     v = Version.parse(version)
-    files.update(release.set_versions(reader(files), v))
-    files["CHANGELOG.md"] = release.release_changelog(CHANGELOG, v, datetime.date(2026, 1, 2))
-    files["action.yml"] = release.pin_image(ACTION_YML, release.image_ref(repository, v))
+    files.update(release_files.set_versions(reader(files), v))
+    files["CHANGELOG.md"] = release_files.release_changelog(CHANGELOG, v, datetime.date(2026, 1, 2))
+    files["action.yml"] = release_files.pin_image(
+        ACTION_YML, release_files.image_ref(repository, v)
+    )
     return files
 
 
@@ -54,23 +53,23 @@ def released(version: str, repository: str = "Acme/Reviewer") -> dict[str, str]:
 
 
 def test_the_declared_versions_agree() -> None:
-    versions = release.declared_versions(reader(real_files()))
+    versions = release_files.declared_versions(reader(real_files()))
     assert len(set(versions.values())) == 1, versions
     Version.parse(versions["pyproject.toml"])  # semantic versioning
 
 
 def test_the_version_flag_prints_the_version(tmp_path: Path) -> None:
     code, stdout, _, _ = run_in_process(["--version"], {}, cwd=tmp_path)
-    version = release.declared_versions(reader(real_files()))["pyproject.toml"]
+    version = release_files.declared_versions(reader(real_files()))["pyproject.toml"]
     assert (code, stdout) == (0, f"reviewer {version}\n")
 
 
 def test_the_development_branch_builds_from_the_dockerfile() -> None:
-    assert release.runs_image(ACTION_YML) == "Dockerfile"
+    assert release_files.runs_image(ACTION_YML) == "Dockerfile"
 
 
 def test_the_changelog_has_an_unreleased_section() -> None:
-    sections = release.changelog_sections(CHANGELOG)
+    sections = release_files.changelog_sections(CHANGELOG)
     assert "Unreleased" in sections
 
 
@@ -89,9 +88,9 @@ def test_versions_order_numerically() -> None:
 
 
 def test_pinning_changes_only_the_image_line() -> None:
-    ref = release.image_ref("Acme/Reviewer", Version.parse("1.2.0"))
+    ref = release_files.image_ref("Acme/Reviewer", Version.parse("1.2.0"))
     assert ref == "docker://ghcr.io/acme/reviewer:v1.2.0"  # GHCR names are lower-case
-    pinned = release.pin_image(ACTION_YML, ref)
+    pinned = release_files.pin_image(ACTION_YML, ref)
     assert yaml.safe_load(pinned)["runs"] == {"using": "docker", "image": ref}
     changed = [
         (a, b) for a, b in zip(ACTION_YML.splitlines(), pinned.splitlines(), strict=True) if a != b
@@ -112,27 +111,27 @@ runs:
   image: "Dockerfile"   # built on the development branch
   args: []
 """
-    assert release.runs_image(text) == "Dockerfile"
-    pinned = release.pin_image(text, "docker://ghcr.io/a/b:v1.0.0")
+    assert release_files.runs_image(text) == "Dockerfile"
+    pinned = release_files.pin_image(text, "docker://ghcr.io/a/b:v1.0.0")
     assert yaml.safe_load(pinned)["runs"]["image"] == "docker://ghcr.io/a/b:v1.0.0"
     assert yaml.safe_load(pinned)["inputs"]["image"]["default"] == "Dockerfile"
     assert "# built on the development branch" in pinned
     with pytest.raises(ReleaseError, match="Docker image"):
-        release.runs_image("runs:\n  using: node24\n  main: index.js\n")
+        release_files.runs_image("runs:\n  using: node24\n  main: index.js\n")
 
 
 def test_preparing_moves_the_unreleased_notes_under_the_version() -> None:
     v = Version.parse("1.0.0")
-    unreleased = release.changelog_sections(CHANGELOG)["Unreleased"][1]
-    prepared = release.release_changelog(CHANGELOG, v, datetime.date(2026, 1, 2))
-    sections = release.changelog_sections(prepared)
+    unreleased = release_files.changelog_sections(CHANGELOG)["Unreleased"][1]
+    prepared = release_files.release_changelog(CHANGELOG, v, datetime.date(2026, 1, 2))
+    sections = release_files.changelog_sections(prepared)
     assert sections["Unreleased"] == (None, "")
     assert sections["1.0.0"] == ("2026-01-02", unreleased)
-    assert release.release_notes(prepared, v) == unreleased
+    assert release_files.release_notes(prepared, v) == unreleased
     with pytest.raises(ReleaseError, match="already has a section"):
-        release.release_changelog(prepared, v, datetime.date(2026, 1, 3))
+        release_files.release_changelog(prepared, v, datetime.date(2026, 1, 3))
     with pytest.raises(ReleaseError, match="empty: nothing to release"):
-        release.release_changelog(prepared, Version.parse("1.0.1"), datetime.date(2026, 1, 3))
+        release_files.release_changelog(prepared, Version.parse("1.0.1"), datetime.date(2026, 1, 3))
 
 
 def test_notes_stop_at_the_next_section_and_at_link_definitions() -> None:
@@ -140,12 +139,12 @@ def test_notes_stop_at_the_next_section_and_at_link_definitions() -> None:
         "# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2026-02-01\n\n- B\n\n"
         "## [1.0.0] - 2026-01-01\n\n- A\n\n[1.1.0]: https://example.invalid/compare\n"
     )
-    assert release.release_notes(text, Version.parse("1.1.0")) == "- B"
-    assert release.release_notes(text, Version.parse("1.0.0")) == "- A"
+    assert release_files.release_notes(text, Version.parse("1.1.0")) == "- B"
+    assert release_files.release_notes(text, Version.parse("1.0.0")) == "- A"
     with pytest.raises(ReleaseError, match=re.escape("no notes for 1.2.0")):
-        release.release_notes(text, Version.parse("1.2.0"))
+        release_files.release_notes(text, Version.parse("1.2.0"))
     with pytest.raises(ReleaseError, match="needs a date"):
-        release.release_notes("## [2.0.0]\n\n- C\n", Version.parse("2.0.0"))
+        release_files.release_notes("## [2.0.0]\n\n- C\n", Version.parse("2.0.0"))
 
 
 @pytest.mark.parametrize(
@@ -236,7 +235,7 @@ def test_prepare_tag_and_check_end_to_end(
     assert scratch.git("rev-parse", f"{tagged}^").strip() == main_head
     assert scratch.git("rev-parse", "HEAD").strip() == main_head
     assert scratch.git("status", "--porcelain") == ""
-    assert release.runs_image((root / "action.yml").read_text()) == "Dockerfile"
+    assert release_files.runs_image((root / "action.yml").read_text()) == "Dockerfile"
     changed = scratch.git("diff", "--name-only", main_head, "v1.0.0").split()
     assert changed == ["action.yml"]
 
@@ -266,6 +265,6 @@ def test_prepare_tag_and_check_end_to_end(
 def test_prepare_refuses_a_version_that_is_not_newer(
     scratch: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    current = release.declared_versions(reader(real_files()))["pyproject.toml"]
+    current = release_files.declared_versions(reader(real_files()))["pyproject.toml"]
     assert release.main(["prepare", current], root=scratch.root) == 1
     assert "is not after the current version" in capsys.readouterr().err
