@@ -13,7 +13,6 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from reviewer import __version__
 from reviewer.app.actions_io import annotation
@@ -92,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 class _HelpWithCommands(argparse.Action):
     def __init__(
-        self, option_strings: Sequence[str], dest: str, commands: Sequence[Any], help: str
+        self,
+        option_strings: Sequence[str],
+        dest: str,
+        commands: Sequence[argparse.ArgumentParser],
+        help: str,
     ) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
         self._commands = commands
