@@ -112,31 +112,38 @@ def runner_env(paths: Mapping[str, str], github_url: str, model_url: str) -> dic
 
 def smoke(entrypoint: Entrypoint, scratch: Path) -> list[str]:
     """Run the action once against fresh fakes; the problems found (none: it works)."""
+    github_server = HTTPServer(host="127.0.0.1", port=0)
+    model_server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    github_server.start()
+    model_server.start()
+    try:
+        return smoke_on(entrypoint, scratch, github_server, model_server)
+    finally:
+        github_server.stop()
+        model_server.stop()
+
+
+def smoke_on(
+    entrypoint: Entrypoint, scratch: Path, github_server: HTTPServer, model_server: HTTPServer
+) -> list[str]:
+    """`smoke` on running servers (the test suite's)."""
     host = {name: scratch / name for name in CONTAINER_DIRS}
     for directory in host.values():
         directory.mkdir(parents=True)
     (host["workflow"] / "event.json").write_text(json.dumps(pr_event()), encoding="utf-8")
     for name in ("output", "step_summary"):
         (host["file_commands"] / name).write_text("")
-    github_server = HTTPServer(host="127.0.0.1", port=0)
-    model_server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    github_server.start()
-    model_server.start()
-    try:
-        github = FakeGitHub(owner="Codertocat", repo="Hello-World").install(github_server)
-        add_event_pull(github, make_diff(scratch))
-        model = FakeModelServer(model=ReadingModel([EVAL]))
-        model.install(model_server)
-        env = runner_env(entrypoint.paths(host), github.base_url, model.base_url)
-        code, stdout, stderr = entrypoint.run(env, host)
-        outputs = parse_outputs((host["file_commands"] / "output").read_text())
-        problems = check(code, stderr, github, model, outputs)
-        if problems:
-            problems.append(f"the run's output:\n{stdout[-2000:]}\n{stderr[-4000:]}")
-        return problems
-    finally:
-        github_server.stop()
-        model_server.stop()
+    github = FakeGitHub(owner="Codertocat", repo="Hello-World").install(github_server)
+    add_event_pull(github, make_diff(scratch))
+    model = FakeModelServer(model=ReadingModel([EVAL]))
+    model.install(model_server)
+    env = runner_env(entrypoint.paths(host), github.base_url, model.base_url)
+    code, stdout, stderr = entrypoint.run(env, host)
+    outputs = parse_outputs((host["file_commands"] / "output").read_text())
+    problems = check(code, stderr, github, model, outputs)
+    if problems:
+        problems.append(f"the run's output:\n{stdout[-2000:]}\n{stderr[-4000:]}")
+    return problems
 
 
 def check(

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from action_runner import run_in_process, tiktoken_env
-from smoke_image import CONTAINER_DIRS, DockerImage, runner_env, smoke
+from pytest_httpserver import HTTPServer
+from smoke_image import CONTAINER_DIRS, DockerImage, runner_env, smoke, smoke_on
 
 
 class InProcess:
@@ -29,11 +30,13 @@ class DoesNothing(InProcess):
 
 
 def test_the_smoke_test_passes_on_this_checkout(tmp_path: Path) -> None:
-    assert smoke(InProcess(), tmp_path) == []
+    assert smoke(InProcess(), tmp_path) == []  # with its own fake servers, as in CI
 
 
-def test_the_smoke_test_fails_an_entrypoint_that_does_not_review(tmp_path: Path) -> None:
-    problems = smoke(DoesNothing(), tmp_path)
+def test_the_smoke_test_fails_an_entrypoint_that_does_not_review(
+    tmp_path: Path, httpserver: HTTPServer, model_httpserver: HTTPServer
+) -> None:
+    problems = smoke_on(DoesNothing(), tmp_path, httpserver, model_httpserver)
     assert "exit code: 0, expected 1" in problems
     assert "reviews posted: 0, expected 1" in problems
     assert any(p.startswith("outputs verdict, findings: (None, None)") for p in problems)
