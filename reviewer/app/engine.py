@@ -178,7 +178,9 @@ def run_chunks(
                     for half in halves:
                         pending[submit(half)] = (half, splits + 1)
                 except ModelError as error:  # a ConfigError (bad key, model) propagates
-                    log.warning("Chunk %d (%s) not reviewed: %s", chunk.index, chunk.paths, error)
+                    log.warning(
+                        "Chunk %d (%s) not reviewed: %s", chunk.index, ", ".join(chunk.paths), error
+                    )
                     failures.append(ChunkFailure(chunk.paths, error.message))
     finally:
         # Don't wait for requests still in flight after a deadline or a fatal error.

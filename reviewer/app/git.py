@@ -7,6 +7,10 @@ from pathlib import Path
 
 from reviewer.errors import ConfigError
 
+# git's own message is kept short: a failing `git diff` outside a repository prints the
+# whole usage of `git diff --no-index` (about 100 lines) after the one line that matters.
+_MAX_GIT_ERROR_LINES = 3
+
 
 def git(repo: Path, *args: str) -> str:
     try:
@@ -22,11 +26,41 @@ def git(repo: Path, *args: str) -> str:
         raise ConfigError("git is not installed or not on PATH.") from None
     if done.returncode != 0:
         raise ConfigError(
-            f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}",
+            f"git {' '.join(args)} failed: {_short(done.stderr)}",
             hint="Check --repo, --base and --head name a git repository and existing refs.",
         )
     # Diffs may hold any bytes; undecodable ones are kept visible, not fatal.
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def _short(stderr: bytes) -> str:
+    lines = [line for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    kept = lines[:_MAX_GIT_ERROR_LINES]
+    if len(lines) > len(kept):
+        kept.append(f"({len(lines) - len(kept)} more line(s) of git output)")
+    return "\n".join(kept)
+
+
+def check_refs(repo: Path, base: str, head: str) -> None:
+    """A clear message for the first-contact mistakes: not a repository, an unknown ref."""
+    where = repo.resolve()
+    try:
+        git(repo, "rev-parse", "--git-dir")
+    except ConfigError:
+        raise ConfigError(
+            f"{where} is not in a git repository.",
+            hint="Run `reviewer review` inside a clone, or pass --repo PATH.",
+        ) from None
+    for flag, ref in (("--base", base), ("--head", head)):
+        try:
+            git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        except ConfigError:
+            branches = git(repo, "branch", "--format=%(refname:short)").split()
+            known = f" Local branches: {', '.join(branches[:5])}." if branches else ""
+            raise ConfigError(
+                f"{flag} {ref} is not a commit in {where}.",
+                hint=f"Name a branch, tag or commit, e.g. --base origin/main.{known}",
+            ) from None
 
 
 def branch_diff(repo: Path, base: str, head: str) -> str:

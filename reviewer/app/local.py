@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from reviewer.app.cli_flags import local_wording
 from reviewer.app.components import chunk_reviewer, review_options
 from reviewer.app.engine import review_diff
-from reviewer.app.git import GitBaseReader, branch_diff
+from reviewer.app.git import GitBaseReader, branch_diff, check_refs
 from reviewer.app.local_report import render_report
 from reviewer.app.pipeline import conclude
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
 from reviewer.core.guidance import load_guidance
+from reviewer.core.pricing import price_for
 from reviewer.errors import ConfigError
 from reviewer.model.tokenizer import make_token_counter
 
@@ -27,17 +30,29 @@ def run_local(
     output: str,
     output_file: Path | None = None,
     runtime: Runtime | None = None,
+    named_files: Sequence[tuple[str, str]] = (),
 ) -> int:
+    """`named_files`: (flag, path) of files given on the command line, which must exist at
+    `base` (a default path that is absent is simply not used)."""
     runtime = runtime or Runtime()
     if output_file is not None:
         # Before the review: a bad path must not cost a model run.
         _write(output_file, None)
+    check_refs(repo, base, head)
+    # From the base ref: a branch cannot change its own rules or mark its files generated.
+    at_base = GitBaseReader(repo, base)
+    for flag, path in named_files:
+        if at_base.read(path) is None:
+            raise ConfigError(
+                f"{flag} {path} does not exist at {base}.",
+                hint=f"It is read at --base, as the action reads it from the base branch: "
+                f"commit it to {base} first, or leave {flag} out.",
+            )
     diff = branch_diff(repo, base, head)
     count_tokens, _ = make_token_counter(settings.model)
-    # From the base ref: a branch cannot change its own rules or mark its files generated.
-    guidance = load_guidance(settings.guidance_sources(), GitBaseReader(repo, base), count_tokens)
+    guidance = load_guidance(settings.guidance_sources(), at_base, count_tokens)
     for note in guidance.notes:
-        print(f"reviewer: {note}", file=sys.stderr)
+        print(f"reviewer: {local_wording(note)}", file=sys.stderr)
     outcome = review_diff(
         diff,
         review_options(settings, guidance),
@@ -64,7 +79,15 @@ def run_local(
         if f.finding.severity.at_least(threshold(f.path, settings.min_severity))
     ]
     shown_outcome = dataclasses.replace(outcome, findings=shown)
-    report = render_report(shown_outcome, conclusion, output, repo=repo, model=settings.model)
+    pricing = price_for(settings.model, settings.pricing)
+    report = render_report(
+        shown_outcome,
+        conclusion,
+        output,
+        repo=repo,
+        model=settings.model,
+        cost_usd=pricing.cost(outcome.usage) if pricing is not None else None,
+    )
     if output_file is None:
         print(report)
     else:

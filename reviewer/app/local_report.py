@@ -35,10 +35,17 @@ BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def render_report(
-    outcome: ReviewOutcome, conclusion: Conclusion, output: str, *, repo: Path, model: str
+    outcome: ReviewOutcome,
+    conclusion: Conclusion,
+    output: str,
+    *,
+    repo: Path,
+    model: str,
+    cost_usd: float | None = None,
 ) -> str:
     """`outcome.findings`: the findings to show (at or above `min-severity`); the JSON
-    report holds every finding of `conclusion.plan`, with where each would be delivered."""
+    report holds every finding of `conclusion.plan`, with where each would be delivered.
+    `cost_usd`: the estimate for the model requests, None when the price is unknown."""
     verdict = conclusion.verdict
     if output == "json":
         report = report_json(
@@ -57,15 +64,35 @@ def render_report(
         log = sarif_log(outcome.findings, tool_version=__version__, repo_root_uri=root)
         return dumps(log).rstrip("\n")
     if output == "markdown":
-        return format_markdown(outcome, verdict)
-    return format_text(outcome, verdict, color=output == "color")
+        return format_markdown(outcome, verdict, cost_usd)
+    return format_text(outcome, verdict, color=output == "color", cost_usd=cost_usd)
 
 
 def _ordered(findings: Sequence[AnchoredFinding]) -> list[AnchoredFinding]:
     return sorted(findings, key=lambda f: (f.path, f.line or 0, -f.finding.severity.rank))
 
 
-def format_text(outcome: ReviewOutcome, verdict: Verdict, *, color: bool) -> str:
+def nothing_reviewed(outcome: ReviewOutcome) -> str | None:
+    """Why nothing was sent to the model, or None if something was."""
+    if outcome.chunks or outcome.failures:
+        return None
+    if outcome.skipped:
+        return "every changed file was skipped"
+    return "the diff is empty"
+
+
+def _usage(outcome: ReviewOutcome, cost_usd: float | None) -> str:
+    usage = outcome.usage
+    cost = f", about ${cost_usd:.4f}" if cost_usd is not None and usage.requests else ""
+    return (
+        f"{usage.requests} request(s), {usage.prompt_tokens} prompt + "
+        f"{usage.completion_tokens} completion tokens{cost}"
+    )
+
+
+def format_text(
+    outcome: ReviewOutcome, verdict: Verdict, *, color: bool, cost_usd: float | None = None
+) -> str:
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if color else text
 
@@ -91,15 +118,18 @@ def format_text(outcome: ReviewOutcome, verdict: Verdict, *, color: bool) -> str
         status = "not reviewed" if skipped.unreviewed else "skipped"
         text = f"{status}: {display_path(skipped.path)}: {one_line(skipped.reason, 500)}"
         lines.append(text if skipped.unreviewed else paint(DIM, text))
-    lines.append(
-        f"{len(outcome.findings)} finding(s) in {len(outcome.reviewed_files)} file(s); "
-        f"{outcome.usage.requests} request(s), {outcome.usage.prompt_tokens} prompt + "
-        f"{outcome.usage.completion_tokens} completion tokens. Verdict: {verdict.label}."
-    )
+    why_nothing = nothing_reviewed(outcome)
+    if why_nothing is not None:
+        lines.append(f"Nothing to review: {why_nothing}. Verdict: {verdict.label}.")
+    else:
+        lines.append(
+            f"{len(outcome.findings)} finding(s) in {len(outcome.reviewed_files)} file(s); "
+            f"{_usage(outcome, cost_usd)}. Verdict: {verdict.label}."
+        )
     return "\n".join(lines)
 
 
-def format_markdown(outcome: ReviewOutcome, verdict: Verdict) -> str:
+def format_markdown(outcome: ReviewOutcome, verdict: Verdict, cost_usd: float | None = None) -> str:
     """A readable report (for a file, a PR description or an issue). Model text goes
     through the same escaping as PR comments: pasted on GitHub, it pings nobody."""
     counts = Counter(f.finding.severity for f in outcome.findings)
@@ -134,12 +164,14 @@ def format_markdown(outcome: ReviewOutcome, verdict: Verdict) -> str:
     ]
     if not_reviewed:
         lines += ["", "## Not reviewed", "", *not_reviewed]
-    usage = outcome.usage
-    lines += [
-        "",
-        f"_{len(outcome.reviewed_files)} file(s) reviewed; {usage.requests} request(s), "
-        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens._",
-    ]
+    why_nothing = nothing_reviewed(outcome)
+    if why_nothing is not None:
+        lines += ["", f"_Nothing to review: {why_nothing}._"]
+    else:
+        lines += [
+            "",
+            f"_{len(outcome.reviewed_files)} file(s) reviewed; {_usage(outcome, cost_usd)}._",
+        ]
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -127,6 +127,21 @@ class Settings:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """How messages name a setting: the action's inputs, or the local CLI's flags."""
+
+    describe: Callable[[str], str]  # input name -> how the user wrote it
+    no_api_key_hint: str
+
+
+ACTION_NAMING = Naming(
+    describe=lambda name: f"input {name}",
+    no_api_key_hint="Set the `api-key` input, e.g. `api-key: ${{ secrets.OPENAI_API_KEY }}`. "
+    "A local OpenAI-compatible server that needs no key can be used with `base-url`.",
+)
+
+
 def read_input(env: Mapping[str, str], name: str) -> str:
     """The value of input `name`, trying the dashed then the underscored spelling."""
     upper = name.upper()
@@ -143,21 +158,18 @@ def settings_from_inputs(env: Mapping[str, str]) -> Settings:
     return build_settings(raw)
 
 
-def build_settings(raw: Mapping[str, str]) -> Settings:
-    """Validate raw string values keyed by input name (missing or empty = default)."""
+def build_settings(raw: Mapping[str, str], naming: Naming = ACTION_NAMING) -> Settings:
+    """Validate raw string values keyed by input name (missing or empty = default).
+    Errors name the setting as `naming` says: an input, or a flag in local mode."""
 
     def get(name: str) -> str:
         return raw.get(name, "").strip()
 
+    what = naming.describe
     base_url = get("base-url") or None
     api_key = get("api-key")
     if not api_key and base_url is None:
-        raise ConfigError(
-            "No API key for the model.",
-            hint="Set the `api-key` input, e.g. `api-key: ${{ secrets.OPENAI_API_KEY }}` "
-            "(locally: `--api-key` or the OPENAI_API_KEY variable). A local "
-            "OpenAI-compatible server that needs no key can be used with `base-url`.",
-        )
+        raise ConfigError("No API key for the model.", hint=naming.no_api_key_hint)
     return Settings(
         github_token=get("github-token"),
         api_key=api_key,
@@ -165,42 +177,46 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         base_url=base_url,
         rules=get("rules"),
         rules_file=get("rules-file") or DEFAULT_RULES_FILE,
-        fail_on=_fail_on(get("fail-on") or "critical"),
-        max_chunk_tokens=_optional_int(get("max-chunk-tokens"), "max-chunk-tokens", minimum=500),
-        max_comments=_int(get("max-comments"), "max-comments", DEFAULT_MAX_COMMENTS, minimum=0),
+        fail_on=_fail_on(get("fail-on") or "critical", what("fail-on")),
+        max_chunk_tokens=_optional_int(
+            get("max-chunk-tokens"), what("max-chunk-tokens"), minimum=500
+        ),
+        max_comments=_int(
+            get("max-comments"), what("max-comments"), DEFAULT_MAX_COMMENTS, minimum=0
+        ),
         include=split_globs(get("include")),
         exclude=split_globs(get("exclude")),
-        dry_run=_bool(get("dry-run"), "dry-run"),
+        dry_run=_bool(get("dry-run"), what("dry-run")),
         concurrency=_int(
             get("concurrency"),
-            "concurrency",
+            what("concurrency"),
             DEFAULT_CONCURRENCY,
             minimum=1,
             maximum=MAX_CONCURRENCY,
         ),
-        max_tokens=_optional_int(get("max-tokens"), "max-tokens", minimum=1000),
+        max_tokens=_optional_int(get("max-tokens"), what("max-tokens"), minimum=1000),
         api_version=get("api-version") or None,
-        model_options=_model_options(get("model-options")),
-        pricing=_pricing(get("pricing")),
-        time_limit_s=60.0 * _minutes(get("time-limit"), "time-limit", DEFAULT_TIME_LIMIT_MIN),
+        model_options=_model_options(get("model-options"), what("model-options")),
+        pricing=_pricing(get("pricing"), what("pricing")),
+        time_limit_s=60.0 * _minutes(get("time-limit"), what("time-limit"), DEFAULT_TIME_LIMIT_MIN),
         pr_number=get("pr-number"),
-        review_drafts=_bool(get("review-drafts"), "review-drafts"),
-        profiles=_profiles(get("profile")),
-        min_severity=_min_severity(get("min-severity")),
+        review_drafts=_bool(get("review-drafts"), what("review-drafts")),
+        profiles=_profiles(get("profile"), what("profile")),
+        min_severity=_min_severity(get("min-severity"), what("min-severity")),
         max_comments_per_file=_int(
             get("max-comments-per-file"),
-            "max-comments-per-file",
+            what("max-comments-per-file"),
             DEFAULT_MAX_COMMENTS_PER_FILE,
             minimum=1,
         ),
         config_file=get("config-file") or DEFAULT_CONFIG_FILE,
         context_files=split_globs(get("context-files")),
         sarif_file=get("sarif-file"),
-        full_files=_bool(get("full-files"), "full-files"),
+        full_files=_bool(get("full-files"), what("full-files")),
         request_timeout_s=float(
-            _int(get("request-timeout"), "request-timeout", 120, minimum=1, maximum=3600)
+            _int(get("request-timeout"), what("request-timeout"), 120, minimum=1, maximum=3600)
         ),
-        on_unreviewed=_choice(get("on-unreviewed"), "on-unreviewed", OnUnreviewed),
+        on_unreviewed=_choice(get("on-unreviewed"), what("on-unreviewed"), OnUnreviewed),
         bot_login=get("bot-login"),
         findings_file=get("findings-file") or DEFAULT_FINDINGS_FILE,
     )
@@ -211,12 +227,20 @@ def split_globs(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[\n,]", value) if part.strip())
 
 
-def _fail_on(value: str) -> Severity | None:
+# The helpers below get `what`: the setting as the user wrote it ("input fail-on",
+# "--fail-on"), for their messages.
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fail_on(value: str, what: str) -> Severity | None:
     try:
         return parse_fail_on(value)
     except ValueError:
         raise ConfigError(
-            f"Unknown fail-on value {value!r}.",
+            f"Unknown value {value!r} for {what}.",
             hint=f"Use one of: {', '.join(FAIL_ON_CHOICES)}.",
         ) from None
 
@@ -225,37 +249,37 @@ _TRUE = frozenset({"true", "yes", "1", "on"})
 _FALSE = frozenset({"false", "no", "0", "off", ""})
 
 
-def _bool(value: str, name: str) -> bool:
+def _bool(value: str, what: str) -> bool:
     lowered = value.lower()
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
         return False
-    raise ConfigError(f"Input {name} must be true or false, not {value!r}.")
+    raise ConfigError(f"{_sentence(what)} must be true or false, not {value!r}.")
 
 
-def _int(value: str, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
-    parsed = _optional_int(value, name, minimum=minimum)
+def _int(value: str, what: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    parsed = _optional_int(value, what, minimum=minimum)
     if parsed is None:
         return default
     if maximum is not None and parsed > maximum:
-        raise ConfigError(f"Input {name} is {parsed}; the largest allowed value is {maximum}.")
+        raise ConfigError(f"{_sentence(what)} is {parsed}; the largest allowed value is {maximum}.")
     return parsed
 
 
-def _optional_int(value: str, name: str, *, minimum: int) -> int | None:
+def _optional_int(value: str, what: str, *, minimum: int) -> int | None:
     if not value:
         return None
     try:
         parsed = int(value)
     except ValueError:
-        raise ConfigError(f"Input {name} must be a whole number, not {value!r}.") from None
+        raise ConfigError(f"{_sentence(what)} must be a whole number, not {value!r}.") from None
     if parsed < minimum:
-        raise ConfigError(f"Input {name} is {parsed}; it must be at least {minimum}.")
+        raise ConfigError(f"{_sentence(what)} is {parsed}; it must be at least {minimum}.")
     return parsed
 
 
-def _minutes(value: str, name: str, default: float, *, maximum: float = 360) -> float:
+def _minutes(value: str, what: str, default: float, *, maximum: float = 360) -> float:
     """Minutes, decimals allowed (`0.5` is 30 seconds)."""
     if not value:
         return default
@@ -265,45 +289,45 @@ def _minutes(value: str, name: str, default: float, *, maximum: float = 360) -> 
         minutes = math.nan
     if not math.isfinite(minutes):
         raise ConfigError(
-            f"Input {name} must be a number of minutes (e.g. 20 or 0.5), not {value!r}."
+            f"{_sentence(what)} must be a number of minutes (e.g. 20 or 0.5), not {value!r}."
         )
     if not 0 < minutes <= maximum:
         raise ConfigError(
-            f"Input {name} is {value}; it must be more than 0 and at most {maximum:g} minutes."
+            f"{_sentence(what)} is {value}; it must be more than 0 and at most {maximum:g} minutes."
         )
     return minutes
 
 
-def _json_object(value: str, name: str, example: str) -> dict[str, Any]:
+def _json_object(value: str, what: str, example: str) -> dict[str, Any]:
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError as error:
         raise ConfigError(
-            f"Input {name} is not valid JSON ({error.msg} at column {error.colno}).",
+            f"{_sentence(what)} is not valid JSON ({error.msg} at column {error.colno}).",
             hint=f"Write a JSON object, e.g. {example}.",
         ) from None
     if not isinstance(parsed, dict):
-        raise ConfigError(f"Input {name} must be a JSON object, e.g. {example}.")
+        raise ConfigError(f"{_sentence(what)} must be a JSON object, e.g. {example}.")
     return parsed
 
 
-def _model_options(value: str) -> dict[str, Any]:
+def _model_options(value: str, what: str) -> dict[str, Any]:
     if not value:
         return {}
-    options = _json_object(value, "model-options", '{"temperature": 0.2}')
+    options = _json_object(value, what, '{"temperature": 0.2}')
     unknown = sorted(set(options) - MODEL_OPTIONS)
     if unknown:
         raise ConfigError(
-            f"Input model-options has unsupported keys: {', '.join(unknown)}.",
+            f"{_sentence(what)} has unsupported keys: {', '.join(unknown)}.",
             hint=f"Allowed keys: {', '.join(sorted(MODEL_OPTIONS))}.",
         )
     return options
 
 
-def _pricing(value: str) -> Pricing | None:
+def _pricing(value: str, what: str) -> Pricing | None:
     if not value:
         return None
-    data = _json_object(value, "pricing", '{"input": 0.4, "output": 1.6}')
+    data = _json_object(value, what, '{"input": 0.4, "output": 1.6}')
     try:
         return Pricing(
             input=float(data["input"]),
@@ -312,17 +336,17 @@ def _pricing(value: str) -> Pricing | None:
         )
     except (KeyError, TypeError, ValueError):
         raise ConfigError(
-            "Input pricing needs numbers for `input` and `output` (USD per million tokens).",
+            f"{_sentence(what)} needs numbers for `input` and `output` (USD per million tokens).",
             hint='E.g. {"input": 0.4, "cached_input": 0.1, "output": 1.6}.',
         ) from None
 
 
-def _profiles(value: str) -> tuple[str, ...]:
+def _profiles(value: str, what: str) -> tuple[str, ...]:
     names = split_globs(value.lower()) or ("general",)
     unknown = [name for name in names if name not in PROFILES]
     if unknown:
         raise ConfigError(
-            f"Unknown profile {', '.join(map(repr, unknown))}.",
+            f"Unknown profile {', '.join(map(repr, unknown))} in {what}.",
             hint=f"Use one or more of: {', '.join(PROFILES)} (comma-separated).",
         )
     return names
@@ -331,22 +355,22 @@ def _profiles(value: str) -> tuple[str, ...]:
 E = TypeVar("E", bound=StrEnum)
 
 
-def _choice(value: str, name: str, choices: type[E]) -> E:
+def _choice(value: str, what: str, choices: type[E]) -> E:
     """One of an enum's values; empty means the first (the default)."""
     allowed = [member.value for member in choices]
     try:
         return choices(value.lower() or allowed[0])
     except ValueError:
         raise ConfigError(
-            f"Unknown {name} value {value!r}.", hint=f"Use one of: {', '.join(allowed)}."
+            f"Unknown {what} value {value!r}.", hint=f"Use one of: {', '.join(allowed)}."
         ) from None
 
 
-def _min_severity(value: str) -> Severity:
+def _min_severity(value: str, what: str) -> Severity:
     try:
         return Severity(value.lower() or "suggestion")
     except ValueError:
         raise ConfigError(
-            f"Unknown min-severity value {value!r}.",
+            f"Unknown value {value!r} for {what}.",
             hint="Use one of: suggestion, warning, critical.",
         ) from None

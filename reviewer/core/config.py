@@ -125,12 +125,15 @@ def parse_config(text: str, source: str) -> RepoConfig:
     if data is None:
         return RepoConfig()
     validator = jsonschema.Draft202012Validator(config_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        first = errors[0]
-        field = " → ".join(str(part) for part in first.absolute_path) or "(top level)"
+        # Every problem at once, one line each (over a cap, the count of the rest): fixing a
+        # file one error per run is slow.
+        lines = [f"{source}: {_field(e)}: {e.message}." for e in errors[:MAX_LISTED_ERRORS]]
+        if len(errors) > MAX_LISTED_ERRORS:
+            lines.append(f"{source}: and {len(errors) - MAX_LISTED_ERRORS} more problem(s).")
         raise ConfigError(
-            f"{source}: {field}: {first.message}.",
+            "\n".join(lines),
             hint=f"See the configuration reference in the README ({len(errors)} problem(s)).",
         )
     paths = tuple(
@@ -150,6 +153,13 @@ def parse_config(text: str, source: str) -> RepoConfig:
         paths=paths,
         whole_deletions=data.get("whole-deletions") is True,
     )
+
+
+MAX_LISTED_ERRORS = 20
+
+
+def _field(error: jsonschema.ValidationError) -> str:
+    return " → ".join(str(part) for part in error.absolute_path) or "(top level)"
 
 
 def _severity(value: str | None) -> Severity | None:

@@ -59,14 +59,16 @@ def load_guidance(
     notes: list[str] = []
     rules_file = base.read(sources.rules_file)
     if rules_file is None and sources.rules_file != DEFAULT_RULES_FILE:
-        notes.append(f"rules-file {sources.rules_file} was not found on the base branch.")
+        notes.append(f"`rules-file` {sources.rules_file} was not found on the base branch.")
     config_text = base.read(sources.config_file)
+    if config_text is None and sources.config_file != DEFAULT_CONFIG_FILE:
+        notes.append(f"`config-file` {sources.config_file} was not found on the base branch.")
     config = parse_config(config_text, sources.config_file) if config_text else RepoConfig()
     context = ""
     if sources.context_files:
         wanted = matching(base.paths(), sources.context_files)
         if not wanted:
-            notes.append("context-files matched no file on the base branch.")
+            notes.append("`context-files` matched no file on the base branch.")
         files = [(path, text) for path in wanted if (text := base.read(path)) is not None]
         context, left_out = context_block(files, count_tokens)
         if left_out:

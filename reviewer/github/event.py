@@ -16,7 +16,7 @@ REVIEW_COMMAND = "/review"
 DISMISS_COMMAND = "/dismiss"
 # Events after which the verdict is worked out again (a maintainer may have dismissed a
 # finding): a review of the same head reuses the recorded one, sending nothing to the model.
-DISMISSAL_EVENTS = ("pull_request_review_thread", "pull_request_review_comment")
+DISMISSAL_EVENTS = ("pull_request_review_comment",)
 DISMISSAL = "dismissal"  # the action of a PullRequestRef started by one of them
 REQUESTED = "requested"  # the action of one started by `/review` or a manual dispatch
 WRITE_PERMISSIONS = ("admin", "maintain", "write")
@@ -130,10 +130,8 @@ def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:
 
 
 def _dismissal_event(event_name: str, payload: Mapping[str, Any]) -> PullRequestRef | Skip:
-    """A resolved thread, or a `/dismiss` reply: work the verdict out again."""
+    """A `/dismiss` reply in a review thread: work the verdict out again."""
     action = str(payload.get("action", ""))
-    if event_name == "pull_request_review_thread" and action not in ("resolved", "unresolved"):
-        return Skip(f"Review thread action {action!r} changes no verdict.")
     if event_name == "pull_request_review_comment":
         body = str(obj(payload.get("comment")).get("body") or "").strip().lower()
         if action not in ("created", "edited", "deleted") or DISMISS_COMMAND not in body:

@@ -86,7 +86,8 @@ def test_bad_ref_is_a_clear_config_error(repo: GitRepo, fake_model: FakeModelSer
     argv = ["review", "--base", "nope", "--repo", str(repo.root)]
     code, _, stderr, _ = run_in_process(argv, env, cwd=repo.root.parent)
     assert code == 2
-    assert stderr.startswith("reviewer: git diff")
+    assert stderr.startswith("reviewer: --base nope is not a commit in ")
+    assert "Local branches: feature, main." in stderr  # the hint names the likely fix
     assert "Traceback" not in stderr
 
 

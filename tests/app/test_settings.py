@@ -46,7 +46,7 @@ def test_values_are_parsed() -> None:
     ("inputs", "message"),
     [
         ({}, "No API key"),
-        ({"api-key": "k", "fail-on": "blocker"}, "Unknown fail-on value 'blocker'"),
+        ({"api-key": "k", "fail-on": "blocker"}, "Unknown value 'blocker' for input fail-on"),
         ({"api-key": "k", "dry-run": "maybe"}, "dry-run must be true or false"),
         ({"api-key": "k", "concurrency": "0"}, "at least 1"),
         ({"api-key": "k", "concurrency": "many"}, "whole number"),
