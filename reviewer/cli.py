@@ -17,6 +17,7 @@ from pathlib import Path
 from reviewer import __version__
 from reviewer.app.actions_io import annotation
 from reviewer.app.cli_flags import (
+    FORMATS,
     LOCAL_NAMING,
     add_input_flags,
     environment_help,
@@ -24,7 +25,6 @@ from reviewer.app.cli_flags import (
     named_files,
     raw_inputs,
 )
-from reviewer.app.local_report import FORMATS
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import build_settings
 from reviewer.errors import EXIT_INCOMPLETE, ReviewerError
@@ -170,9 +170,11 @@ def _report_error(message: str, action_mode: bool) -> None:
 
 
 def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtime | None) -> int:
+    settings = build_settings(raw_inputs(args, env), LOCAL_NAMING)
+    # Imported once the settings are known good: a mistake is reported before any of the
+    # model's or git's machinery loads.
     from reviewer.app.local import run_local
 
-    settings = build_settings(raw_inputs(args, env), LOCAL_NAMING)
     output = args.format
     # Colour only for a person at a terminal: never in a file, a pipe or with NO_COLOR.
     to_terminal = args.output is None and sys.stdout.isatty()

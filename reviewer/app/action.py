@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
-from reviewer.app.publish_stages import publish, report
-from reviewer.app.review_stages import Run, reconcile, review
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import read_input, settings_from_inputs
 from reviewer.core.markdown import inert_line
 from reviewer.errors import ConfigError, ReviewerError
-from reviewer.github.adapter import GitHubAdapter, make_github
 from reviewer.github.event import (
     WRITE_PERMISSIONS,
     PullRequestNumber,
@@ -30,6 +27,10 @@ from reviewer.github.event import (
     pull_request_ref,
     target_from_event,
 )
+
+if TYPE_CHECKING:
+    from reviewer.app.review_stages import Run
+    from reviewer.github.adapter import GitHubAdapter
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,11 @@ def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
         run = resolve(env, runner, runtime, started)
         if isinstance(run, Skip):
             return _skip(runner, run)
+        # The review's machinery (the model's and GitHub's clients, tiktoken) loads only
+        # for a run that has a pull request to review: skips and mistakes end quickly.
+        from reviewer.app.publish_stages import publish, report
+        from reviewer.app.review_stages import reconcile, review
+
         reviewed = review(run)
         reconciled = reconcile(run, reviewed)
         published = publish(run, reviewed, reconciled)
@@ -72,6 +78,9 @@ def resolve(
     )
     if isinstance(found, Skip):
         return found
+    from reviewer.app.review_stages import Run
+    from reviewer.github.adapter import GitHubAdapter, make_github
+
     if not settings.github_token:
         raise ConfigError(
             "No GitHub token.", hint="Set `github-token` (the default `${{ github.token }}` works)."

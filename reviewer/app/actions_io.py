@@ -7,12 +7,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.markdown import clean
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reviewer.core.anchoring import AnchoredFinding
 
 # What the action publishes as step outputs; keep in step with action.yml.
 OUTPUT_NAMES = (

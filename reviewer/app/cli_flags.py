@@ -142,6 +142,9 @@ FLAGS: tuple[Flag, ...] = (
     ),
 )
 
+# Output formats of `reviewer review --format`; "color" is text with ANSI colours (a TTY).
+FORMATS = ("text", "json", "markdown", "sarif")
+
 # Inputs with no flag, and why: local mode reviews a branch of a local repository,
 # reports in the terminal and posts nothing.
 ACTION_ONLY: Mapping[str, str] = MappingProxyType(

@@ -18,7 +18,7 @@ from reviewer.app.settings import Settings
 from reviewer.core.guidance import load_guidance
 from reviewer.core.pricing import price_for
 from reviewer.errors import ConfigError
-from reviewer.model.tokenizer import make_token_counter
+from reviewer.model.tokenizer import lazy_token_counter
 
 
 def run_local(
@@ -49,7 +49,7 @@ def run_local(
                 f"commit it to {base} first, or leave {flag} out.",
             )
     diff = branch_diff(repo, base, head)
-    count_tokens, _ = make_token_counter(settings.model)
+    count_tokens = lazy_token_counter(settings.model)
     guidance = load_guidance(settings.guidance_sources(), at_base, count_tokens)
     for note in guidance.notes:
         print(f"reviewer: {local_wording(note)}", file=sys.stderr)

@@ -21,9 +21,6 @@ from reviewer.core.render import BADGES, finding_body
 from reviewer.core.sarif import dumps, sarif_log
 from reviewer.core.severity import Severity
 
-# Output formats of `reviewer review --format`; "color" is text with ANSI colours (a TTY).
-FORMATS = ("text", "json", "markdown", "sarif")
-
 COLORS = MappingProxyType(
     {
         Severity.CRITICAL: "\033[31m",

@@ -25,7 +25,7 @@ from reviewer.github.event import REQUESTED, PullRequestRef
 from reviewer.github.scope import ReviewScope, review_scope
 from reviewer.github.summary_comment import summary_among
 from reviewer.github.threads import ReviewThread, addressed, close_addressed, review_threads
-from reviewer.model.tokenizer import make_token_counter
+from reviewer.model.tokenizer import lazy_token_counter
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def review(run: Run) -> Reviewed:
     pr_comments = github.issue_comments()
     summary = summary_among(pr_comments, run.identity)
     previous = read_previous(summary.body) if summary else None
-    count_tokens, _ = make_token_counter(settings.model)
+    count_tokens = lazy_token_counter(settings.model)
     # From the base commit: a PR cannot change its own rules or mark its files generated.
     base = ApiBaseReader(github, target.base_sha)
     guidance = load_guidance(settings.guidance_sources(), base, count_tokens)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from reviewer.core.config import RepoConfig, parse_config
-from reviewer.core.context import context_block, matching
 from reviewer.core.prompt import profile_instructions
 from reviewer.core.tokens import TokenCounter
+
+if TYPE_CHECKING:  # the settings need this module's defaults at start-up, not YAML parsing
+    from reviewer.core.config import RepoConfig
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class Guidance:
 def load_guidance(
     sources: GuidanceSources, base: BaseReader, count_tokens: TokenCounter
 ) -> Guidance:
+    from reviewer.core.config import RepoConfig, parse_config
+    from reviewer.core.context import context_block, matching
+
     notes: list[str] = []
     rules_file = base.read(sources.rules_file)
     if rules_file is None and sources.rules_file != DEFAULT_RULES_FILE:

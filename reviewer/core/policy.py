@@ -6,10 +6,13 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from reviewer.core.anchoring import AnchoredFinding
-from reviewer.core.config import RepoConfig
 from reviewer.core.severity import Severity
+
+if TYPE_CHECKING:  # annotations only: the settings need `OnUnreviewed` at start-up
+    from reviewer.core.anchoring import AnchoredFinding
+    from reviewer.core.config import RepoConfig
 from reviewer.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 
 

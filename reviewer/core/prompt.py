@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from reviewer.core.findings import answer_json_schema
-
 SYSTEM_PROMPT = """\
 You are a meticulous senior engineer reviewing a pull request. Report only real
 problems introduced or exposed by the changed lines: bugs, security holes, data
@@ -91,6 +89,8 @@ def system_message(rules: str, *, schema_in_prompt: bool = False) -> Message:
             "The repository's maintainers set these review rules; follow them:\n" + rules.strip()
         )
     if schema_in_prompt:
+        from reviewer.core.findings import answer_json_schema  # pydantic: not at start-up
+
         schema = json.dumps(answer_json_schema(), separators=(",", ":"))
         parts.append(JSON_INSTRUCTIONS.format(schema=schema))
     return Message("system", "\n\n".join(parts))

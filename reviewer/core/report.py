@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reviewer.core.filters import SkippedFile
-from reviewer.core.plan import PublishPlan
-from reviewer.core.policy import Verdict
-from reviewer.core.state import OpenFinding
+if TYPE_CHECKING:  # annotations only: `Usage` is wanted early, without the plan's imports
+    from reviewer.core.filters import SkippedFile
+    from reviewer.core.plan import PublishPlan
+    from reviewer.core.policy import Verdict
+    from reviewer.core.state import OpenFinding
 
 
 @dataclass(frozen=True, slots=True)
