@@ -12,6 +12,7 @@ from bench import (
     bench_github,
     bench_runs,
     bench_savings,
+    bench_startup,
 )
 
 SECTIONS = [
@@ -25,6 +26,7 @@ SECTIONS = [
     ),
     ("5,000 findings: anchoring, planning, rendering (issue 15)", bench_findings.main),
     ("Tokens saved: vendored trees, deletion-only hunks, re-runs (issue 15)", bench_savings.main),
+    ("Start-up CPU (issue 15)", bench_startup.main),
 ]
 
 
