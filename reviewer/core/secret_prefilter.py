@@ -4,14 +4,18 @@ Running detect-secrets' thirty-odd expressions over every line of a 50,000-line 
 seconds, and nearly every line holds nothing. A line the detectors can find a secret in
 holds one of:
 
-- a run of at least 20 token characters (letters, digits, `+/=_-`) that mixes at least two
-  of lower case, upper case and digits: every service key format they know, every string
-  their entropy limits report and every line of a private key is that long and that mixed,
-  while snake_case names, paths and `=====` underlines are not;
+- a run of at least 20 token characters (letters, digits, `+/=_-`: base64 and every key
+  format) that looks like a token: letters with digits (every service key format, hashes,
+  key material), digits alone, or letters alone with either a service's prefix or at
+  least 23 different characters (fewer cannot pass the base64 entropy limit of 4.5 bits).
+  CamelCase and snake_case names, paths and `=====` underlines do not;
 - a word the keyword detector keys on (each of its keywords contains one of WORDS), or
   `aws` (an AWS secret access key written without quotes);
 - a short format's fixed part: Slack's `xox`, credentials in a URL (`://`), a JWT's `eyJ`,
   a private key's armour, an AWS key id's prefix.
+
+(One shape gets past: a Cloudant API key, 24 lower-case letters, assigned to a name that
+says only `token` or `pw`. `token` is too common a word in code to look for.)
 
 The text is searched whole, with bytes.find and bytes.translate (loops in C), so a line
 with none of these costs nothing of its own."""
@@ -31,6 +35,10 @@ _TOKEN = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"
 _AS_RUNS = bytes.maketrans(_TOKEN, b"t" * len(_TOKEN))
 _RUN_OF_T = re.compile(rb"t+")
 _DIGIT = re.compile(rb"[0-9]")
+# Fewer different characters than this cannot pass the base64 entropy limit (log2 22 < 4.5).
+_DISTINCT = 23
+# Prefixes of the service formats whose random part could, by chance, hold no digit.
+_PREFIX = re.compile(rb"gh[pousr]_|github_pat_|glpat-|_live_|sk-|AIza|AKC|npm_|pypi-|sq0csp-")
 
 
 def suspect_lines(lines: Sequence[str]) -> list[int]:
@@ -48,18 +56,16 @@ def suspect_lines(lines: Sequence[str]) -> list[int]:
     while start >= 0:
         run = _RUN_OF_T.match(runs, start)
         end = run.end() if run else start + RUN
-        if _mixed(text[start:end]):
+        if _token_like(text[start:end]):
             found.mark(start)
         start = runs.find(b"t" * RUN, end)
     return sorted(found.lines)
 
 
-def _mixed(token: bytes) -> bool:
-    """At least two of: lower case, upper case, digits."""
-    lower = token.upper() != token
-    upper = token.lower() != token
-    digit = _DIGIT.search(token) is not None
-    return lower + upper + digit >= 2
+def _token_like(run: bytes) -> bool:
+    if _DIGIT.search(run):
+        return True  # with letters, or digits alone
+    return len(set(run)) >= _DISTINCT or _PREFIX.search(run) is not None
 
 
 class _Found:

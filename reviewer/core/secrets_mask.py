@@ -34,6 +34,8 @@ _KEY_LINE = re.compile(
 _KEY_HEADER = re.compile(r"\s*(?:Proc-Type|DEK-Info|Comment|Version|Hash):")
 # Key material is long; shorter base64 lines are masked only when a key's armour is near.
 _KEY_LINE_MIN = 40
+_KEY_LINE_DISTINCT = 25  # a long name has fewer; 40 random base64 characters, some 30
+_NOT_LETTERS = frozenset("0123456789+/")
 # What a masked whole line keeps: its indentation (and a rendered diff line's "N +").
 _LEAD = re.compile(r"(?:\d+ [+\- ])?\s*")
 PRIVATE_KEY = "[REDACTED:private-key]"
@@ -170,17 +172,17 @@ def _whole(line: str, label: str) -> str:
 
 
 def _is_key_body(line: str) -> bool:
-    """A long base64 line with upper and lower case letters and digits, as key material
-    is (a hash in hex, a long word or a row of `=` is not)."""
+    """A long base64 line in both cases, with digits, `+` or `/` or many different
+    characters, as key material is (a hash in hex, a long name or a row of `=` is not)."""
     match = _KEY_LINE.fullmatch(line)
     if match is None:
         return False
     data = match.group("data")
     return (
         len(data) >= _KEY_LINE_MIN
-        and any(c.isupper() for c in data)
-        and any(c.islower() for c in data)
-        and any(c.isdigit() for c in data)
+        and not data.isupper()
+        and not data.islower()
+        and (len(set(data)) >= _KEY_LINE_DISTINCT or any(c in _NOT_LETTERS for c in data))
     )
 
 

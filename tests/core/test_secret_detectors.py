@@ -88,15 +88,16 @@ def test_the_synthetic_benchmark_diff_has_no_suspect_line() -> None:
 
 def test_the_prefilter_picks_exactly_the_lines_that_may_hold_a_secret() -> None:
     lines = [
-        "total = compute_the_running_total_of(values)",  # long, but one case: a name
+        "total = compute_the_running_total_of(values)",  # long, but a name
+        "func TestRootNoCommandHelp(t *testing.T) {",  # camelCase
         "path = 'src/reviewer/core/chunk_plan_helpers'",  # a path
-        "x = 'Q2xhc3NpY2FsIGVuY29kaW5n9'",  # 26 mixed token characters
+        "x = 'Q2xhc3NpY2FsIGVuY29kaW5n9'",  # 26 token characters, letters and digits
         "db_password = 'x'",  # a keyword
         "see https://example.com",  # a URL may carry credentials
         "-----END EC PRIVATE KEY-----",
         "",
     ]
-    assert suspect_lines(lines) == [2, 3, 4, 5]
+    assert suspect_lines(lines) == [3, 4, 5, 6]
 
 
 def test_lines_with_other_scripts_keep_their_offsets() -> None:
