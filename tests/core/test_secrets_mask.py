@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from fakes.git_repo import GitRepo
 from hypothesis import given
 from hypothesis import strategies as st
-from secret_samples import AWS_SECRET, SAMPLES
+from secret_samples import AWS_SECRET, SAMPLES, Sample
 
 from reviewer.core.diff import FileDiff, LineKind, parse_diff
 from reviewer.core.secrets_mask import mask_file, mask_secrets
@@ -275,9 +275,8 @@ CODE = st.text(alphabet=st.sampled_from(" ()[]{}.,;:=+-#abcxyzXYZ019_\"'"), max_
 
 @given(st.sampled_from(SAMPLES), CODE, CODE)
 def test_a_secret_in_any_surroundings_never_survives(
-    sample: object, before: str, after: str
+    sample: Sample, before: str, after: str
 ) -> None:
-    assert isinstance(sample, type(SAMPLES[0]))
     line = f"{before} {sample.line} {after}"
     masked, count = mask_secrets(line, sample.path)
     assert sample.secret not in masked, masked
