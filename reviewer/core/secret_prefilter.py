@@ -5,9 +5,10 @@ seconds, and nearly every line holds nothing. A line the detectors can find a se
 holds one of:
 
 - a run of at least 20 token characters (letters, digits, `+/=_-`: base64 and every key
-  format) that looks like a token: letters with digits (every service key format, hashes,
-  key material), digits alone, or letters alone with either a service's prefix or at
-  least 23 different characters (fewer cannot pass the base64 entropy limit of 4.5 bits).
+  format) that looks like a token: letters with digits (as random keys, hashes and key
+  material nearly always have), digits alone, or letters alone with either a service's
+  prefix (for the formats whose random part may, by chance, hold no digit) or at least 23
+  different characters (fewer cannot pass the base64 entropy limit of 4.5 bits).
   CamelCase and snake_case names, paths and `=====` underlines do not;
 - a word the keyword detector keys on (each of its keywords contains one of WORDS), or
   `aws` (an AWS secret access key written without quotes);
