@@ -70,7 +70,7 @@ def test_the_model_sees_the_whole_file_and_comments_stay_on_the_diff(
     result = run_action(tmp_path, fake_github, fake_model, inputs={"full-files": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
     prompt = fake_model.requests[0]["messages"][1]["content"]
-    assert "12  line 12" in prompt  # an unchanged line, shown as context
+    assert "12 |line 12" in prompt  # an unchanged line, shown as surrounding context
     assert [(c["path"], c["line"]) for c in fake_github.review_comments] == [("notes.txt", 5)]
     summary = fake_github.issue_comments[0]["body"]
     assert "line not commentable" in summary or "not in the diff" in summary
