@@ -300,9 +300,9 @@ class CommentableIndex:
         if entries is None:
             entries = {}
             file = self._files.get(path)
+            # A prompt's surrounding lines are indexed too, so a finding on one stays on it;
+            # the PR's own index (built from its diff) never holds them: not commentable.
             for hunk_no, line in file.lines() if file else ():
-                if line.kind is LineKind.SURROUNDING:
-                    continue
                 entries[(line.number, line.side)] = LineRef(hunk_no, line)
                 # A context line can also be addressed from the LEFT by its old number.
                 if line.kind is LineKind.CONTEXT and line.old_no is not None:

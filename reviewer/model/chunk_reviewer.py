@@ -26,9 +26,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from reviewer.core.findings import AnswerInvalid, Finding, parse_answer
+from reviewer.core.findings import AnswerInvalid, FileNote, Finding, ReviewAnswer, parse_review
 from reviewer.core.prompt import Message, chunk_messages, reask_message
 from reviewer.core.report import Usage
+from reviewer.core.review_context import ContextPart
 from reviewer.errors import (
     ModelAuthError,
     ModelConfigError,
@@ -71,6 +72,7 @@ _RESERVED = frozenset({"model", "messages", "response_format", "stream", "n"})
 class ChunkAnswer:
     findings: list[Finding]
     usage: Usage
+    walkthrough: tuple[FileNote, ...] = ()
 
 
 class TruncatedWithUsage(TruncatedAnswer):
@@ -150,21 +152,24 @@ class ChunkReviewer:
         wait = state.next_action.sleep if state.next_action is not None else 0
         log.warning("Model request failed (%s); retrying in %.1fs.", error, wait)
 
-    def review(self, chunk_text: str, instructions: str = "") -> ChunkAnswer:
-        """`instructions`: path-scoped rules for this chunk's files (see config.py)."""
+    def review(
+        self, chunk_text: str, instructions: str = "", parts: Sequence[ContextPart] = ()
+    ) -> ChunkAnswer:
+        """`instructions`: path-scoped rules for this chunk's files (see config.py);
+        `parts`: untrusted context sections (the PR's intent, related code, a report)."""
         meter = _Meter()
         try:
-            return self._review_in_best_mode(chunk_text, instructions, meter)
+            return self._review_in_best_mode(chunk_text, instructions, meter, parts)
         except TruncatedAnswer as error:
             raise TruncatedWithUsage(error.message, usage=meter.usage) from None
 
     def _review_in_best_mode(
-        self, chunk_text: str, instructions: str, meter: _Meter
+        self, chunk_text: str, instructions: str, meter: _Meter, parts: Sequence[ContextPart]
     ) -> ChunkAnswer:
         rejection: _ModeRejected | None = None  # why the previous mode failed
         for mode in self._modes.to_try():
             try:
-                return self._review_in(mode, chunk_text, instructions, meter, rejection)
+                return self._review_in(mode, chunk_text, instructions, meter, rejection, parts)
             except _ModeRejected as rejected:
                 meter.add(Usage(requests=1))  # a request, but no tokens were spent
                 rejection = rejected
@@ -178,19 +183,21 @@ class ChunkReviewer:
         instructions: str,
         meter: _Meter,
         rejection: _ModeRejected | None,
+        parts: Sequence[ContextPart] = (),
     ) -> ChunkAnswer:
         messages = chunk_messages(
             chunk_text,
             rules=self._rules,
             instructions=instructions,
             schema_in_prompt=mode.schema_in_prompt,
+            parts=parts,
         )
         response = self._send(messages, mode, meter)
         if rejection is not None:  # the server took this mode: later chunks start with it
             self._modes.accepted(mode, error_summary(rejection.error))
         content = _read_choice(response)
         try:
-            return ChunkAnswer(read_answer(content, mode), meter.usage)
+            return _answer(read_answer(content, mode), meter.usage)
         except AnswerInvalid as first:
             log.warning("The model's answer was invalid (%s); asking once more.", first)
             try:
@@ -198,7 +205,7 @@ class ChunkReviewer:
             except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
                 raise _status_error(odd.error) from None
             try:
-                return ChunkAnswer(read_answer(_read_choice(response), mode), meter.usage)
+                return _answer(read_answer(_read_choice(response), mode), meter.usage)
             except AnswerInvalid as second:
                 raise ModelError(
                     f"The model answered twice with invalid findings: {second}",
@@ -242,13 +249,17 @@ class ChunkReviewer:
         return self._client.chat.completions.create(model=self._model, messages=params, **extra)
 
 
-def read_answer(content: str, mode: AnswerMode) -> list[Finding]:
+def read_answer(content: str, mode: AnswerMode) -> ReviewAnswer:
     """Validate an answer the same way in every mode; only plain text may wrap its JSON."""
     if not content.strip():
         raise AnswerInvalid("The answer was empty.")
     if mode.response_format() is None:
         content = extract_json_object(content)
-    return parse_answer(content)
+    return parse_review(content)
+
+
+def _answer(answer: ReviewAnswer, usage: Usage) -> ChunkAnswer:
+    return ChunkAnswer(list(answer.findings), usage, tuple(answer.walkthrough))
 
 
 def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> list[Message]:

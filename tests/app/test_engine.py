@@ -32,6 +32,7 @@ def diff_of(files: int, lines: int = 40) -> str:
 class Answer:
     findings: list[Finding]
     usage: Usage
+    walkthrough: tuple[object, ...] = ()
 
 
 @dataclass
@@ -45,7 +46,7 @@ class ScriptedReviewer:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def review(self, chunk_text: str, instructions: str = "") -> Answer:
+    def review(self, chunk_text: str, instructions: str = "", parts: object = ()) -> Answer:
         with self.lock:
             self.calls.append(chunk_text)
             self.in_flight += 1
