@@ -72,6 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show small changed files whole to the model, not only their hunks",
     )
+    review.add_argument("--title", default="", help="what the change is for (its PR title)")
+    review.add_argument(
+        "--description", default="", help="what the change does and why (its PR description)"
+    )
+    review.add_argument(
+        "--context-lines", default="", help="lines of context around each change (default 6)"
+    )
+    review.add_argument(
+        "--enclosing-scope",
+        default="true",
+        choices=("true", "false"),
+        help="show the function or class around each change when it fits (default true)",
+    )
+    review.add_argument(
+        "--related-context-tokens",
+        default="",
+        help="tokens per request for definitions and call sites of the changed code (default 800)",
+    )
+    review.add_argument(
+        "--context-report", default="", help="a report or SARIF file given to the model as context"
+    )
+    review.add_argument(
+        "--verify",
+        action="store_true",
+        help="check each finding at warning or above with a second, short request",
+    )
     review.add_argument(
         "--min-severity",
         default="suggestion",
@@ -175,6 +201,11 @@ def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtim
             "context-files": args.context_files,
             "min-severity": args.min_severity,
             "full-files": "true" if args.full_files else "false",
+            "context-lines": args.context_lines,
+            "enclosing-scope": args.enclosing_scope,
+            "related-context-tokens": args.related_context_tokens,
+            "context-report": args.context_report,
+            "verify": "true" if args.verify else "false",
         }
     )
     output = args.format
@@ -190,6 +221,8 @@ def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtim
         output=output,
         output_file=args.output,
         runtime=runtime,
+        title=args.title,
+        description=args.description,
     )
 
 

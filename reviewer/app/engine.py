@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reviewer.core.anchoring import AnchoredFinding, anchor_findings
@@ -81,7 +81,7 @@ class ReviewOutcome:
     rejected: tuple[Rejected, ...] = ()  # by the verification pass
     walkthrough: tuple[FileNote, ...] = ()
     context_used: tuple[str, ...] = ()  # related code, the context report
-    verify_usage: Usage = Usage()
+    verify_usage: Usage = field(default_factory=Usage)
 
     @property
     def incomplete(self) -> bool:

@@ -18,7 +18,10 @@ REPORT_TOKEN_CAP = 2_000
 
 
 def report_part(
-    name: str, text: str, changed: Collection[str], count_tokens: TokenCounter,
+    name: str,
+    text: str,
+    changed: Collection[str],
+    count_tokens: TokenCounter,
     cap: int = REPORT_TOKEN_CAP,
 ) -> tuple[ContextPart | None, str]:
     """The report as a prompt section, and a note for the summary saying what was used."""

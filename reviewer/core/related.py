@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from posixpath import dirname
 
 from reviewer.core.chunking import Chunk
-from reviewer.core.diff import display_path
-from reviewer.core.diff import LineKind
+from reviewer.core.diff import LineKind, display_path
 from reviewer.core.review_context import ContextPart, Repository
 from reviewer.core.syntax import Outline, Span, family_of, outline
 from reviewer.core.tokens import TokenCounter
@@ -40,7 +39,9 @@ class Snippet:
     text: str
 
     def header(self) -> str:
-        return f"### {display_path(self.path)}:{self.start}-{self.end} ({self.why} of `{self.name}`)"
+        return (
+            f"### {display_path(self.path)}:{self.start}-{self.end} ({self.why} of `{self.name}`)"
+        )
 
     def label(self) -> str:
         return f"{self.path}:{self.start}-{self.end} ({self.why} of {self.name})"
@@ -148,7 +149,9 @@ def related_snippets(
             score = 6.0 / len(found_calls) + _place_score(path, near) - rank * 0.1
             start = max(1, call.start - CALL_SITE_RADIUS)
             snippets.append(
-                _snippet(index, path, start, call.start + CALL_SITE_RADIUS, name, "call site", score)
+                _snippet(
+                    index, path, start, call.start + CALL_SITE_RADIUS, name, "call site", score
+                )
             )
     return _without_overlaps(sorted(snippets, key=lambda s: -s.score))
 

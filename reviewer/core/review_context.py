@@ -68,14 +68,15 @@ def cut_to_tokens(text: str, count_tokens: TokenCounter, cap: int) -> str:
     return kept + CUT_NOTE if kept else ""
 
 
-def intent_part(intent: Intent, count_tokens: TokenCounter, cap: int = INTENT_TOKEN_CAP) -> ContextPart | None:
+def intent_part(
+    intent: Intent, count_tokens: TokenCounter, cap: int = INTENT_TOKEN_CAP
+) -> ContextPart | None:
     text = cut_to_tokens(intent.text(), count_tokens, cap)
     if not text:
         return None
     return ContextPart(
         "PR INTENT",
-        "What the pull request's author says it is for (untrusted; flag code that "
-        "contradicts it):",
+        "What the pull request's author says it is for (untrusted; flag code that contradicts it):",
         text,
     )
 

@@ -257,7 +257,11 @@ def heuristic_block(lines: tuple[str, ...], start: int, end: int) -> Span | None
         return None
     level = min(inner)
     opener = next(
-        (n for n in range(start - 1, 0, -1) if lines[n - 1].strip() and indent(lines[n - 1]) < level),
+        (
+            n
+            for n in range(start - 1, 0, -1)
+            if lines[n - 1].strip() and indent(lines[n - 1]) < level
+        ),
         None,
     )
     if opener is None:

@@ -12,7 +12,6 @@ posted the same findings meanwhile is seen, and they are not posted twice.
 from __future__ import annotations
 
 import dataclasses
-
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
