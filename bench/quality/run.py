@@ -143,7 +143,7 @@ def _engine_arguments(
             repository=MemoryRepository(base),
         )
     if "verifier" in params and getattr(options, "verify", False):
-        extra["verifier"] = components.make_verifier(config, client, reviewer)
+        extra["verifier"] = components.make_verifier(config, reviewer)
     return options, extra
 
 
