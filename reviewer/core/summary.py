@@ -206,7 +206,7 @@ def _footer(report: RunReport, record_complete: bool) -> str:
     checked = report.verify_usage
     if checked.requests:
         cost += (
-            f" · verification {checked.requests} request(s), {checked.prompt_tokens} prompt tokens"
+            f" · verification: {checked.requests} request(s), {checked.prompt_tokens} prompt tokens"
         )
     partial = (
         ""
