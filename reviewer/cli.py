@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a path in the repository (default: .)",
     )
+    where.add_argument(
+        "--title", default="", metavar="TEXT", help="what the change is for (its PR's title)"
+    )
+    where.add_argument(
+        "--description",
+        default="",
+        metavar="TEXT",
+        help="what the change does and why (its PR's description)",
+    )
     add_input_flags(review)
     report = review.add_argument_group("the report")
     report.add_argument(
@@ -189,6 +198,8 @@ def _run_local(args: argparse.Namespace, env: Mapping[str, str], runtime: Runtim
         output_file=args.output,
         runtime=runtime,
         named_files=named_files(args),
+        title=args.title,
+        description=args.description,
     )
 
 

@@ -51,6 +51,11 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "on-unreviewed": "incomplete",
     "bot-login": "",
     "findings-file": "reviewer-findings.json",
+    "context-lines": "6",
+    "enclosing-scope": "true",
+    "related-context-tokens": "800",
+    "context-report": "",
+    "verify": "false",
 }
 EXPECTED_OUTPUTS = {
     "findings",

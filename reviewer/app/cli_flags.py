@@ -119,6 +119,27 @@ FLAGS: tuple[Flag, ...] = (
         "max-tokens", "cap on the diff tokens reviewed in the run; no cap without it", metavar="N"
     ),
     Flag("full-files", "show small changed files whole to the model, not only hunks", switch=True),
+    Flag("context-lines", "lines of context around each change", default="6", metavar="N"),
+    Flag(
+        "enclosing-scope",
+        "show the function or class around each change when it fits",
+        default="true",
+        choices=("true", "false"),
+    ),
+    Flag(
+        "related-context-tokens",
+        "tokens per request for definitions and call sites of the changed code (0: none)",
+        default="800",
+        metavar="N",
+    ),
+    Flag(
+        "context-report",
+        "a report or SARIF file (a linter's, a scanner's) given to the model as context",
+        metavar="PATH",
+    ),
+    Flag(
+        "verify", "check each finding at warning or above with a second, short request", switch=True
+    ),
     Flag(
         "fail-on",
         "lowest severity that fails the run (exit 1)",

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reviewer.app.workers import DaemonThreadPool
@@ -19,11 +19,13 @@ from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
 from reviewer.core.chunking import Chunk, split_chunk
 from reviewer.core.diff import CommentableIndex
 from reviewer.core.filters import SkippedFile
-from reviewer.core.findings import Finding
-from reviewer.core.plan import dedupe
+from reviewer.core.findings import FileNote, Finding
+from reviewer.core.plan import Rejected, dedupe
 from reviewer.core.policy import cap_severity
 from reviewer.core.report import ChunkFailure, Usage
+from reviewer.core.review_context import ContextPart, ReviewContext
 from reviewer.core.tokens import TokenCounter
+from reviewer.core.verification import Verdict, cited_code, needs_verification
 from reviewer.errors import ModelError, TruncatedAnswer
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class ChunkAnswerLike(Protocol):
     def findings(self) -> Sequence[Finding]: ...
     @property
     def usage(self) -> Usage: ...
+    @property
+    def walkthrough(self) -> Sequence[FileNote]: ...
 
 
 class ChunkReviewerLike(Protocol):
@@ -43,8 +47,40 @@ class ChunkReviewerLike(Protocol):
     at or after it."""
 
     def review(
-        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
+        self,
+        chunk_text: str,
+        instructions: str = "",
+        parts: Sequence[ContextPart] = (),
+        *,
+        deadline: float | None = None,
     ) -> ChunkAnswerLike: ...
+
+
+class CheckedLike(Protocol):
+    @property
+    def answer(self) -> VerdictLike | None: ...
+    @property
+    def usage(self) -> Usage: ...
+
+
+class VerdictLike(Protocol):
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class VerifierLike(Protocol):
+    """What the engine needs for the verification pass (`model.verifier.FindingVerifier`)."""
+
+    def verify(
+        self,
+        finding: AnchoredFinding,
+        code: str,
+        parts: Sequence[ContextPart] = (),
+        *,
+        deadline: float | None = None,
+    ) -> CheckedLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +90,12 @@ class ReviewOutcome:
     reviewed_files: tuple[str, ...]
     skipped: tuple[SkippedFile, ...]
     failures: tuple[ChunkFailure, ...]
-    usage: Usage
+    usage: Usage  # every request, the verification requests included
     chunks: int
+    rejected: tuple[Rejected, ...] = ()  # by the verification pass
+    walkthrough: tuple[FileNote, ...] = ()
+    context_used: tuple[str, ...] = ()  # related code, the context report
+    verify_usage: Usage = field(default_factory=Usage)
 
     @property
     def incomplete(self) -> bool:
@@ -75,12 +115,18 @@ def review_diff(
     focus: frozenset[tuple[str, int]] | None = None,
     reuse: bool = False,
     clock: Callable[[], float] = time.monotonic,
+    context: ReviewContext | None = None,
+    verifier: VerifierLike | None = None,
 ) -> ReviewOutcome:
     """`unavailable`: files of the PR the diff source could not provide, listed as skipped.
     `focus`: only the hunks holding these added lines (see `plan_chunks`). `reuse`: the
     head was reviewed already: plan what it holds, send nothing to the model. `clock`: the
-    run's (`Runtime.clock`), the one the model adapter was given."""
-    planned = plan_chunks(diff_text, options, count_tokens, read_new_text, focus=focus)
+    run's (`Runtime.clock`), the one the model adapter was given. `context`: the PR's
+    intent, the repository at the base commit, a report. `verifier`: check each finding at
+    warning or above once more (`options.verify`), within the same time limit."""
+    planned = plan_chunks(
+        diff_text, options, count_tokens, read_new_text, focus=focus, context=context
+    )
     chunks, index, skipped = planned.chunks, planned.index, planned.skipped
     if reuse:
         reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths))
@@ -91,31 +137,95 @@ def review_diff(
             planned.secrets_masked,
         )
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
+    deadline = clock() + time_limit_s
     answers, failures, spent = run_chunks(
         chunks,
         reviewer,
         count_tokens,
         instructions=options.config.instructions_for,
         concurrency=options.concurrency,
-        deadline=clock() + time_limit_s,
+        deadline=deadline,
         clock=clock,
+        parts=planned.parts,
     )
-    findings: list[AnchoredFinding] = []
+    found: list[tuple[AnchoredFinding, Chunk]] = []
+    notes: list[FileNote] = []
     usage = spent  # requests whose answers were cut off still cost tokens
     for chunk, answer in answers:
         usage = usage + answer.usage
-        findings.extend(cap_severity(anchor_findings(answer.findings, chunk), options.config))
+        notes.extend(answer.walkthrough)
+        anchored = cap_severity(anchor_findings(answer.findings, chunk), options.config)
+        found.extend((finding, chunk) for finding in anchored)
+    rejected: list[Rejected] = []
+    verify_usage = Usage()
+    if verifier is not None and options.verify:
+        found, rejected, verify_usage = verify_findings(
+            found,
+            verifier,
+            planned.parts,
+            concurrency=options.concurrency,
+            deadline=deadline,
+            clock=clock,
+        )
     failed = {path for failure in failures for path in failure.paths}
     reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths if p not in failed))
     return ReviewOutcome(
-        dedupe(findings),
+        dedupe(finding for finding, _ in found),
         index,
         reviewed,
         (*unavailable, *skipped),
         tuple(failures),
-        usage,
+        usage + verify_usage,
         len(chunks),
+        tuple(rejected),
+        tuple(notes),
+        planned.context_used,
+        verify_usage,
     )
+
+
+def verify_findings(
+    found: Sequence[tuple[AnchoredFinding, Chunk]],
+    verifier: VerifierLike,
+    parts: Callable[[Chunk], Sequence[ContextPart]],
+    *,
+    concurrency: int,
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[list[tuple[AnchoredFinding, Chunk]], list[Rejected], Usage]:
+    """Ask once more about each finding at warning or above; keep what is confirmed or could
+    not be checked (the run's deadline passed included), set aside what the model rejects."""
+    checked = [(f, c) for f, c in found if needs_verification(f)]
+    pool = DaemonThreadPool(max(1, concurrency), name="verify")
+    try:
+        futures = [
+            pool.submit(
+                verifier.verify, f, cited_code(c, f), _related_only(parts(c)), deadline=deadline
+            )
+            for f, c in checked
+        ]
+        timeout = None if deadline is None else max(deadline - clock(), 0)
+        wait(futures, timeout=timeout)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    usage = Usage()
+    drop: dict[int, str] = {}
+    for (finding, _), future in zip(checked, futures, strict=True):
+        if not future.done() or future.cancelled():
+            continue  # not checked by the deadline: the finding stands unverified
+        result = future.result()
+        usage = usage + result.usage
+        if result.answer is not None and result.answer.verdict is Verdict.REJECT:
+            drop[id(finding)] = result.answer.reason
+    kept = [(f, c) for f, c in found if id(f) not in drop]
+    rejected = [Rejected(f, drop[id(f)]) for f, _ in found if id(f) in drop]
+    log.info("Verification: %d finding(s) checked, %d rejected.", len(checked), len(rejected))
+    return kept, rejected, usage
+
+
+def _related_only(parts: Sequence[ContextPart]) -> tuple[ContextPart, ...]:
+    """What a verification request sees of the chunk's context: its related code."""
+    return tuple(part for part in parts if part.label == "RELATED CODE")
 
 
 MAX_SPLITS = 4  # a chunk is halved at most this many times for truncated answers
@@ -130,6 +240,7 @@ def run_chunks(
     deadline: float,
     clock: Callable[[], float] = time.monotonic,
     instructions: Callable[[Sequence[str]], str] = lambda _paths: "",
+    parts: Callable[[Chunk], Sequence[ContextPart]] = lambda _chunk: (),
 ) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
     """Review chunks in parallel; gather every outcome, in whatever order they finish.
 
@@ -145,7 +256,11 @@ def run_chunks(
 
     def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
         return pool.submit(
-            reviewer.review, chunk.text, instructions(chunk.paths), deadline=deadline
+            reviewer.review,
+            chunk.text,
+            instructions(chunk.paths),
+            parts(chunk),
+            deadline=deadline,
         )
 
     pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {

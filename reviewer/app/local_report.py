@@ -53,6 +53,9 @@ def render_report(
             failures=outcome.failures,
             usage=outcome.usage,
             model=model,
+            walkthrough=outcome.walkthrough,
+            context_used=outcome.context_used,
+            verify_usage=outcome.verify_usage,
         )
         return json.dumps(report, indent=2, ensure_ascii=False)
     if output == "sarif":

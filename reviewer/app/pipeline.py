@@ -13,7 +13,14 @@ from reviewer.app.settings import Settings
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.config import RepoConfig
 from reviewer.core.diff import CommentableIndex
-from reviewer.core.plan import Limits, PublishPlan, plan_publication, with_carried
+from reviewer.core.plan import (
+    Limits,
+    PublishPlan,
+    Rejected,
+    plan_publication,
+    with_carried,
+    with_rejected,
+)
 from reviewer.core.policy import Verdict, decide_verdict
 from reviewer.core.state import OpenFinding
 
@@ -43,10 +50,12 @@ def conclude(
     incomplete: bool,
     existing: OnThePullRequest | None = None,
     capped: bool = True,
+    rejected: Sequence[Rejected] = (),
 ) -> Conclusion:
     """`capped`: apply `max-comments` and `max-comments-per-file` (inline comments only).
     `incomplete`: part of the pull request was not reviewed (a failed chunk, a file GitHub
-    gave no diff for, the token cap, the time limit)."""
+    gave no diff for, the token cap, the time limit). `rejected`: what the verification
+    pass rejected."""
     existing = existing or OnThePullRequest()
     limits = Limits(
         max_comments=settings.max_comments if capped else len(findings),
@@ -62,6 +71,7 @@ def conclude(
         dismissed=existing.dismissed,
     )
     plan = with_carried(plan, existing.carried, existing.dismissed)
+    plan = with_rejected(plan, rejected)  # listed, never posted, never counted
     verdict = decide_verdict(
         plan.counted,
         settings.fail_on,

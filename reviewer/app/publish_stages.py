@@ -119,6 +119,9 @@ def _run_report(
         since=reviewed.scope.since,
         open_findings=tuple(open_finding(f, urls.get(f.fingerprint, "")) for f in plan.counted),
         config=reviewed.config,
+        walkthrough=outcome.walkthrough,
+        context_used=outcome.context_used,
+        verify_usage=outcome.verify_usage,
     )
 
 
@@ -172,6 +175,9 @@ def _report_json(report: RunReport) -> dict[str, object]:
         model=report.model,
         head_sha=report.head_sha,
         comment_urls=dict(report.comment_urls),
+        walkthrough=report.walkthrough,
+        context_used=report.context_used,
+        verify_usage=report.verify_usage,
     )
 
 

@@ -4,18 +4,27 @@ scope, engine) and reconcile (what is already on the pull request, the plan, the
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from reviewer.app.actions_io import RunnerEnv, annotation
-from reviewer.app.components import chunk_reviewer, review_config, review_options
+from reviewer.app.components import chunk_reviewer, make_verifier, review_config, review_options
+from reviewer.app.context_sources import (
+    ApiRepository,
+    GitRepository,
+    changed_paths,
+    load_report,
+)
 from reviewer.app.engine import ReviewOutcome, review_diff
 from reviewer.app.pipeline import Conclusion, OnThePullRequest, conclude
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
 from reviewer.core.fingerprint import PostedComment, is_trusted, read_finding_marker
 from reviewer.core.guidance import Guidance, load_guidance
+from reviewer.core.review_context import Intent, ReviewContext
 from reviewer.core.state import OpenFinding, PreviousReview, carry_forward, read_previous
 from reviewer.errors import GitHubError
 from reviewer.github.adapter import GitHubAdapter
@@ -73,7 +82,8 @@ def review(run: Run) -> Reviewed:
     guidance = load_guidance(settings.guidance_sources(), base, count_tokens)
     for note in guidance.notes:
         annotation("warning", note)
-    config = review_config(settings, guidance)
+    intent = Intent(target.title, target.body, tuple(_commit_messages(github)))
+    config = review_config(settings, guidance, _digest(intent, settings, run.runner.workspace))
     scope = review_scope(
         github,
         base_sha=target.base_sha,
@@ -85,19 +95,63 @@ def review(run: Run) -> Reviewed:
         fresh=target.action == REQUESTED,
         changed_files=target.changed_files,
     )
+    options = review_options(settings, guidance)
+    changed = changed_paths(scope.pr_text)
+    checkout = (
+        GitRepository.at(run.runner.workspace, target.base_sha) if options.reads_files else None
+    )
+    report, report_note = (None, "")
+    if settings.context_report and not scope.reuse:
+        report, report_note = load_report(
+            settings.context_report, run.runner.workspace, changed, count_tokens
+        )
+    context = ReviewContext(
+        intent=intent,
+        repository=checkout or ApiRepository(github, target.base_sha, changed),
+        report=report,
+        notes=(report_note,) if report_note else (),
+    )
+    reviewer = chunk_reviewer(settings, rules=guidance.rules, runtime=run.runtime)
     outcome = review_diff(
         scope.pr_text,
-        review_options(settings, guidance),
-        chunk_reviewer(settings, rules=guidance.rules, runtime=run.runtime),
+        options,
+        reviewer,
         count_tokens,
         unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
-        read_new_text=lambda path: github.read_file(path, target.head_sha),
+        # With a checkout the new text is rebuilt from the base: no API call per file.
+        read_new_text=None if checkout else lambda path: github.read_file(path, target.head_sha),
         focus=scope.focus,
         reuse=scope.reuse,
         clock=run.runtime.clock,
+        context=context,
+        verifier=make_verifier(settings, reviewer, run.runtime),
     )
     return Reviewed(pr_comments, summary, previous, guidance, scope, outcome, config)
+
+
+def _commit_messages(github: GitHubAdapter) -> list[str]:
+    """The PR's commit messages for its stated intent; none when GitHub will not say."""
+    try:
+        return github.commit_messages()
+    except GitHubError as error:
+        log.warning(
+            "Could not read the pull request's commits (%s); reviewing without them.", error
+        )
+        return []
+
+
+def _digest(intent: Intent, settings: Settings, workspace: str | None) -> str:
+    """What of the context changes a review: the intent, and the report file's content."""
+    parts = [intent.text()]
+    if settings.context_report:
+        target = Path(settings.context_report)
+        target = target if target.is_absolute() or not workspace else Path(workspace) / target
+        try:
+            parts.append(hashlib.sha256(target.read_bytes()).hexdigest())
+        except OSError:
+            parts.append("(unreadable)")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 def reconcile(run: Run, reviewed: Reviewed) -> Reconciled:
@@ -134,6 +188,7 @@ def reconcile(run: Run, reviewed: Reviewed) -> Reconciled:
         index=outcome.index,
         incomplete=outcome.incomplete,
         existing=OnThePullRequest(posted, per_file, carried, dismissed),
+        rejected=outcome.rejected,
     )
     return Reconciled(conclusion, tuple(notes))
 

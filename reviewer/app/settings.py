@@ -55,6 +55,11 @@ INPUT_NAMES = (
     "on-unreviewed",
     "bot-login",
     "findings-file",
+    "context-lines",
+    "enclosing-scope",
+    "related-context-tokens",
+    "context-report",
+    "verify",
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -65,6 +70,10 @@ DEFAULT_MAX_COMMENTS = 30
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 DEFAULT_TIME_LIMIT_MIN = 20
+# Review context (issue 13), chosen on bench/quality: see docs/performance.md.
+DEFAULT_CONTEXT_LINES = 6
+DEFAULT_RELATED_CONTEXT_TOKENS = 800
+MAX_CONTEXT_LINES = 200
 
 # Parameters `model-options` may set: the ones OpenAI-compatible servers commonly accept.
 MODEL_OPTIONS = frozenset(
@@ -116,6 +125,11 @@ class Settings:
     on_unreviewed: OnUnreviewed = OnUnreviewed.INCOMPLETE
     bot_login: str = ""
     findings_file: str = DEFAULT_FINDINGS_FILE
+    context_lines: int = DEFAULT_CONTEXT_LINES
+    enclosing_scope: bool = True
+    related_context_tokens: int = DEFAULT_RELATED_CONTEXT_TOKENS
+    context_report: str = ""  # a file in the workspace (or, locally, any path)
+    verify: bool = False
 
     def guidance_sources(self) -> GuidanceSources:
         return GuidanceSources(
@@ -219,6 +233,23 @@ def build_settings(raw: Mapping[str, str], naming: Naming = ACTION_NAMING) -> Se
         on_unreviewed=_choice(get("on-unreviewed"), what("on-unreviewed"), OnUnreviewed),
         bot_login=get("bot-login"),
         findings_file=get("findings-file") or DEFAULT_FINDINGS_FILE,
+        context_lines=_int(
+            get("context-lines"),
+            "context-lines",
+            DEFAULT_CONTEXT_LINES,
+            minimum=0,
+            maximum=MAX_CONTEXT_LINES,
+        ),
+        enclosing_scope=_bool(get("enclosing-scope") or "true", "enclosing-scope"),
+        related_context_tokens=_int(
+            get("related-context-tokens"),
+            "related-context-tokens",
+            DEFAULT_RELATED_CONTEXT_TOKENS,
+            minimum=0,
+            maximum=20_000,
+        ),
+        context_report=get("context-report"),
+        verify=_bool(get("verify"), "verify"),
     )
 
 

@@ -1,7 +1,10 @@
 """What the model will be asked to review: files selected, secrets masked, chunks cut.
 
-diff text → files → selected (include/exclude, generated, deleted…) → optionally shown
-whole (`full-files`) → secrets masked → token-bounded chunks → the run's token cap.
+diff text → files → selected (include/exclude, generated, deleted…) → hunks widened with
+surrounding lines (`context-lines`, the enclosing function, or `full-files`) → secrets
+masked → token-bounded chunks → the run's token cap → per chunk, related code from the
+repository (`related-context-tokens`). With none of those asked for, nothing is read or
+parsed: the plan costs what it did before.
 """
 
 from __future__ import annotations
@@ -13,12 +16,22 @@ from dataclasses import dataclass, field
 from reviewer.core.chunking import Chunk, build_chunks, compress_deletions
 from reviewer.core.config import RepoConfig
 from reviewer.core.context_windows import chunk_budget
-from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, Hunk, LineKind, parse_diff
+from reviewer.core.diff import (
+    CommentableIndex,
+    DiffLine,
+    FileDiff,
+    Hunk,
+    LineKind,
+    parse_diff,
+)
 from reviewer.core.filters import SkippedFile, select_files
-from reviewer.core.full_files import FULL_FILE_MAX_FILES, wants_full_text, with_full_context
 from reviewer.core.prompt import chunk_messages
-from reviewer.core.secrets_mask import mask_file
+from reviewer.core.related import RepositoryIndex, related_part, related_snippets
+from reviewer.core.review_context import ContextPart, ReviewContext, intent_part
+from reviewer.core.secrets_mask import mask_file, mask_secrets
+from reviewer.core.syntax import Outline
 from reviewer.core.tokens import TokenCounter, estimate_tokens
+from reviewer.core.widening import GIT_CONTEXT_LINES, Widening, widened
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +47,25 @@ class ReviewOptions:
     vendored: tuple[str, ...] = ()  # `linguist-vendored` patterns from .gitattributes
     config: RepoConfig = field(default_factory=RepoConfig)  # .github/reviewer.yml
     full_files: bool = False  # show small changed files whole (see full_files.py)
+    context_lines: int = GIT_CONTEXT_LINES  # lines shown around each hunk
+    enclosing_scope: bool = False  # show the function or class around each hunk
+    related_context_tokens: int = 0  # per request: definitions and call sites (related.py)
+    verify: bool = False  # a second request checks each finding at warning or above
+
+    @property
+    def reads_files(self) -> bool:
+        return (
+            self.full_files
+            or self.context_lines > GIT_CONTEXT_LINES
+            or self.enclosing_scope
+            or self.related_context_tokens > 0
+        )
+
+    @property
+    def widening(self) -> Widening:
+        return Widening(
+            self.full_files, self.context_lines, self.enclosing_scope, self.related_context_tokens
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +74,12 @@ class ChunkPlan:
     index: CommentableIndex  # every commentable line of the diff
     skipped: list[SkippedFile]
     secrets_masked: int = 0
+    shared: tuple[ContextPart, ...] = ()  # in every request: the intent, the report
+    related: dict[int, tuple[ContextPart, ...]] = field(default_factory=dict)  # by chunk index
+    context_used: tuple[str, ...] = ()  # for the summary
+
+    def parts(self, chunk: Chunk) -> tuple[ContextPart, ...]:
+        return (*self.shared, *self.related.get(chunk.index, ()))
 
 
 def plan_chunks(
@@ -51,10 +89,13 @@ def plan_chunks(
     read_new_text: Callable[[str], str | None] | None = None,
     *,
     focus: frozenset[tuple[str, int]] | None = None,
+    context: ReviewContext | None = None,
 ) -> ChunkPlan:
-    """`read_new_text(path)`: a changed file's new text, for `full_files`. `focus`: review
-    only the hunks holding one of these added lines (path, new number): an incremental
-    review of the lines the PR's new commits wrote."""
+    """`read_new_text(path)`: a changed file's new text, for `full_files` and the context
+    options. `focus`: review only the hunks holding one of these added lines (path, new
+    number): an incremental review of the lines the PR's new commits wrote. `context`: the
+    PR's intent, the repository at the base commit, a report (see review_context.py)."""
+    context = context or ReviewContext()
     files = parse_diff(diff_text)
     index = CommentableIndex.build(files)
     selected, skipped = select_files(
@@ -66,41 +107,91 @@ def plan_chunks(
     )
     if focus is not None:
         selected = [f for f in (_focused(file, focus) for file in selected) if f.hunks]
-    if options.full_files and read_new_text is not None:
-        selected = _expanded(selected, read_new_text)
+    outlines: dict[str, Outline] = {}
+    if options.reads_files:
+        selected, outlines = widened(selected, options.widening, context, read_new_text)
     selected = [
         file if options.config.wants_whole_deletions(file.path) else compress_deletions(file)
         for file in selected
     ]
     selected, masked = _masked(selected)
-    # A small diff fits one request even by the estimate, which over-counts: then no exact
-    # count is needed (and the tokenizer's encoding, 0.5 s of CPU to load, never is).
-    if ESTIMATE_FIRST_UP_TO and estimate_tokens(diff_text) <= ESTIMATE_FIRST_UP_TO:
-        chunks, too_large = _chunked(selected, options, estimate_tokens)
-        if len(chunks) <= 1 and not too_large:
-            chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
-            return ChunkPlan(chunks, index, skipped + over_cap, masked)
-    chunks, too_large = _chunked(selected, options, count_tokens)
+    shared = _shared_parts(context, count_tokens)
+    chunks, too_large = _chunked(selected, options, shared, count_tokens, diff_text)
     chunks, over_cap = apply_token_cap(chunks, options.max_tokens)
-    return ChunkPlan(chunks, index, skipped + too_large + over_cap, masked)
+    related, used = _related(chunks, outlines, options, context, count_tokens)
+    notes = (*context.notes, *used)
+    return ChunkPlan(chunks, index, skipped + too_large + over_cap, masked, shared, related, notes)
 
 
-# Diffs up to this many estimated tokens are first chunked by the estimate (see above).
+# Diffs up to this many estimated tokens are first chunked by the estimate (see _chunked).
 ESTIMATE_FIRST_UP_TO = 8_000
 
 
 def _chunked(
-    files: Sequence[FileDiff], options: ReviewOptions, count_tokens: TokenCounter
+    files: Sequence[FileDiff],
+    options: ReviewOptions,
+    shared: tuple[ContextPart, ...],
+    count_tokens: TokenCounter,
+    diff_text: str,
 ) -> tuple[list[Chunk], list[SkippedFile]]:
+    """Token-bounded chunks. A small diff fits one request even by the estimate, which
+    over-counts: then no exact count is needed (and the tokenizer's encoding, 0.5 s of CPU
+    to load, never is)."""
+    if estimate_tokens(diff_text) <= ESTIMATE_FIRST_UP_TO:
+        chunks, too_large = build_chunks(
+            files, estimate_tokens, _budget(options, shared, estimate_tokens)
+        )
+        if len(chunks) <= 1 and not too_large:
+            return chunks, too_large
+    return build_chunks(files, count_tokens, _budget(options, shared, count_tokens))
+
+
+def _budget(options: ReviewOptions, shared: tuple[ContextPart, ...], count: TokenCounter) -> int:
     # The fixed part of every request: system prompt, rules, the user message's frame, and
     # (counted in full, to be safe) every path-scoped instruction of the config file.
     scoped = options.config.instructions_for([rule.pattern for rule in options.config.paths])
-    frame = chunk_messages("", rules=options.rules, instructions=scoped)
-    fixed = sum(count_tokens(m.content) for m in frame) + 16
-    budget = chunk_budget(
+    frame = chunk_messages("", rules=options.rules, instructions=scoped, parts=shared)
+    fixed = sum(count(m.content) for m in frame) + 16 + options.related_context_tokens
+    return chunk_budget(
         options.model, fixed_prompt_tokens=fixed, max_chunk_tokens=options.max_chunk_tokens
     )
-    return build_chunks(files, count_tokens, budget)
+
+
+def _shared_parts(context: ReviewContext, count_tokens: TokenCounter) -> tuple[ContextPart, ...]:
+    parts: list[ContextPart] = []
+    if context.intent is not None:
+        intent = intent_part(context.intent, count_tokens)
+        parts.extend([intent] if intent else [])
+    if context.report is not None:
+        parts.append(context.report)
+    return tuple(_masked_part(part) for part in parts)
+
+
+def _masked_part(part: ContextPart) -> ContextPart:
+    text, _ = mask_secrets(part.text)
+    return dataclasses.replace(part, text=text)
+
+
+def _related(
+    chunks: Sequence[Chunk],
+    outlines: dict[str, Outline],
+    options: ReviewOptions,
+    context: ReviewContext,
+    count_tokens: TokenCounter,
+) -> tuple[dict[int, tuple[ContextPart, ...]], list[str]]:
+    """Per chunk, the related code that fits `related_context_tokens` (secrets masked)."""
+    if options.related_context_tokens <= 0 or context.repository is None or not outlines:
+        return {}, []
+    index = RepositoryIndex(context.repository, {})
+    related: dict[int, tuple[ContextPart, ...]] = {}
+    used: dict[str, None] = {}
+    for chunk in chunks:
+        snippets = related_snippets(chunk, outlines, index)
+        part, chosen = related_part(snippets, count_tokens, options.related_context_tokens)
+        if part is not None:
+            related[chunk.index] = (_masked_part(part),)
+            used.update((f"Related code: {s.label()}", None) for s in chosen)
+    return related, list(used)
 
 
 # Lines of context shown around the lines an incremental review is about.
@@ -143,15 +234,6 @@ def _masked(files: Sequence[FileDiff]) -> tuple[list[FileDiff], int]:
     """Secrets never reach the model (secrets_mask.py); also how many were masked."""
     masked = [mask_file(f) for f in files]
     return [f for f, _ in masked], sum(count for _, count in masked)
-
-
-def _expanded(
-    files: Sequence[FileDiff], read_new_text: Callable[[str], str | None]
-) -> list[FileDiff]:
-    """Small changed files shown whole; the commentable index keeps the diff's own lines."""
-    eligible = [f.path for f in files if wants_full_text(f)][:FULL_FILE_MAX_FILES]
-    texts = {path: text for path in eligible if (text := read_new_text(path)) is not None}
-    return [with_full_context(f, texts[f.path]) if f.path in texts else f for f in files]
 
 
 def apply_token_cap(

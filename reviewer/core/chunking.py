@@ -60,6 +60,7 @@ def render_line(line: DiffLine) -> str:
 
 
 _DELETED = LineKind.DELETED
+_CHANGED_KINDS = (LineKind.ADDED, LineKind.DELETED)
 
 
 def render_file_header(file: FileDiff) -> str:
@@ -240,7 +241,7 @@ OVERLAP_LINES = 3
 def _carry(lines: list[DiffLine], costs: list[int]) -> tuple[list[DiffLine], list[int]]:
     """The last lines of a part, as context for the next (deleted lines have no place)."""
     kept = [
-        (line._replace(kind=LineKind.CONTEXT), cost)
+        (line if line.kind is LineKind.SURROUNDING else line._replace(kind=LineKind.CONTEXT), cost)
         for line, cost in zip(lines[-OVERLAP_LINES:], costs[-OVERLAP_LINES:], strict=True)
         if line.kind is not LineKind.DELETED
     ]
@@ -289,7 +290,7 @@ def _split_piece(piece: FilePiece, count_tokens: TokenCounter) -> tuple[FilePiec
     hunks = list(piece.hunks)
     if len(hunks) == 1:
         lines = hunks[0].lines
-        fresh = [i for i, line in enumerate(lines) if line.kind is not LineKind.CONTEXT]
+        fresh = [i for i, line in enumerate(lines) if line.kind in _CHANGED_KINDS]
         if len(lines) < 2 or not fresh:
             return None
         middle = max(1, len(lines) // 2)

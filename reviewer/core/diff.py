@@ -29,6 +29,9 @@ class LineKind(StrEnum):
     ADDED = "+"
     DELETED = "-"
     CONTEXT = " "
+    # A line of the file around the diff, shown for context (`context-lines`, the enclosing
+    # function, `full-files`): not part of the diff, so GitHub takes no comment on it.
+    SURROUNDING = "|"
 
 
 class FileStatus(StrEnum):
@@ -75,7 +78,7 @@ class Hunk:
 
     @property
     def changed_lines(self) -> int:
-        return sum(1 for line in self.lines if line.kind is not LineKind.CONTEXT)
+        return sum(1 for line in self.lines if line.kind in _CHANGED)
 
     def subset(self, lines: Sequence[DiffLine]) -> Hunk:
         """A hunk of some of this hunk's lines, in order, its header counted anew."""
@@ -111,6 +114,9 @@ class FileDiff:
         for hunk_no, hunk in enumerate(self.hunks):
             for line in hunk.lines:
                 yield hunk_no, line
+
+
+_CHANGED = frozenset({LineKind.ADDED, LineKind.DELETED})
 
 
 class DiffParseError(ReviewerError):
@@ -238,7 +244,9 @@ def _is_submodule(info: list[str], hunks: tuple[Hunk, ...]) -> bool:
     return bool(lines) and all(line.text.startswith("Subproject commit ") for line in lines)
 
 
-_KINDS = MappingProxyType({kind.value: kind for kind in LineKind})
+_KINDS = MappingProxyType(
+    {kind.value: kind for kind in (LineKind.ADDED, LineKind.DELETED, LineKind.CONTEXT)}
+)
 
 
 def _hunk(h: Any) -> Hunk:
@@ -321,7 +329,9 @@ class CommentableIndex:
         if entries is None:
             entries = {}
             file = self._files.get(path)
-            # Hot when a large diff is indexed: no property or enum-descriptor access.
+            # Hot when a large diff is indexed: no property or enum-descriptor access. A
+            # prompt's surrounding lines are indexed too (RIGHT, by their new number), so a
+            # finding on one stays on it; the PR's own index never holds them.
             deleted, context, left, right = _DELETED, _CONTEXT, _LEFT, _RIGHT
             new_ref = tuple.__new__  # a NamedTuple's own __new__ is a Python function
             for hunk_no, hunk in enumerate(file.hunks if file else ()):

@@ -85,9 +85,27 @@ class Finding(BaseModel):
         return bounded(writable(value), MAX_TEXT[info.field_name or ""])
 
 
+class FileNote(BaseModel):
+    """One line of the walkthrough: what the change does to a file or a group of files."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = Field(description="The file's path, or several paths separated by commas.")
+    summary: str = Field(description="What the change does there, in one short sentence.")
+
+    @field_validator("path", "summary", mode="after")
+    @classmethod
+    def _bounded(cls, value: str) -> str:
+        return bounded(clean(value), 300)
+
+
 class ReviewAnswer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # First, so the model states what the change does before judging it.
+    walkthrough: list[FileNote] = Field(
+        default_factory=list, description="One short line per changed file or group of files."
+    )
     findings: list[Finding]
 
 
@@ -131,13 +149,21 @@ def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    # The model is asked for the walkthrough, but an answer without one is not worth a
+    # re-ask: the findings are what matters. Everything else is checked as sent.
     schema = answer_json_schema()
+    schema["required"] = [name for name in schema["required"] if name != "walkthrough"]
     validator_class = jsonschema.validators.validator_for(schema)
     return validator_class(schema)
 
 
 def parse_answer(content: str) -> list[Finding]:
     """Parse and validate a model answer; raise AnswerInvalid with a message for a re-ask."""
+    return parse_review(content).findings
+
+
+def parse_review(content: str) -> ReviewAnswer:
+    """The whole answer (walkthrough and findings), validated as `parse_answer` says."""
     try:
         data = json.loads(content)
     except json.JSONDecodeError as error:
@@ -150,6 +176,6 @@ def parse_answer(content: str) -> list[Finding]:
         )
         raise AnswerInvalid(f"The answer does not match the schema: {described}.")
     try:
-        return ReviewAnswer.model_validate(data).findings
+        return ReviewAnswer.model_validate(data)
     except ValidationError as error:
         raise AnswerInvalid(f"The answer does not match the schema: {error}.") from None

@@ -13,6 +13,7 @@ from typing import Any
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.filters import SkippedFile
+from reviewer.core.findings import FileNote
 from reviewer.core.plan import PublishPlan
 from reviewer.core.policy import Verdict
 from reviewer.core.report import ChunkFailure, Usage
@@ -31,6 +32,9 @@ def report_json(
     model: str,
     head_sha: str = "",
     comment_urls: dict[str, str] | None = None,
+    walkthrough: Sequence[FileNote] = (),
+    context_used: Sequence[str] = (),
+    verify_usage: Usage | None = None,
 ) -> dict[str, Any]:
     urls = comment_urls or {}
     findings = [
@@ -45,6 +49,7 @@ def report_json(
             for e in plan.summary_only
         ),
         *(_finding(d.finding, "dismissed", reason=d.reason) for d in plan.dismissed),
+        *(_finding(r.finding, "rejected", reason=r.reason) for r in plan.rejected),
     ]
     return {
         "version": FORMAT_VERSION,
@@ -56,6 +61,7 @@ def report_json(
             "findings": len(findings),
             "counted": len(plan.counted),
             "dismissed": len(plan.dismissed),
+            "rejected": len(plan.rejected),
             "failing": len(verdict.failing),
         },
         "findings": findings,
@@ -70,7 +76,11 @@ def report_json(
             "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens,
             "cached_tokens": usage.cached_tokens,
+            "verification_requests": verify_usage.requests if verify_usage else 0,
+            "verification_prompt_tokens": verify_usage.prompt_tokens if verify_usage else 0,
         },
+        "walkthrough": [{"path": n.path, "summary": n.summary} for n in walkthrough],
+        "context_used": list(context_used),
     }
 
 

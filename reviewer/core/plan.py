@@ -1,10 +1,12 @@
 """What to publish: which findings go inline now (grouped into comments), which are already
-there, which go to the summary, which a maintainer dismissed. Nothing is dropped: each
+there, which go to the summary, which a maintainer dismissed, which the verification pass
+rejected. Nothing is dropped: each
 finding ends up in exactly one of those places, and `PublishPlan.all_findings` has them all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,11 +107,18 @@ class Dismissed:
 
 
 @dataclass(frozen=True, slots=True)
+class Rejected:
+    finding: AnchoredFinding
+    reason: str  # the verification request's
+
+
+@dataclass(frozen=True, slots=True)
 class PublishPlan:
     new_inline: tuple[CommentGroup, ...]
     already_posted: tuple[tuple[AnchoredFinding, str], ...]  # with the existing comment's URL
     summary_only: tuple[SummaryEntry, ...]
     dismissed: tuple[Dismissed, ...] = ()
+    rejected: tuple[Rejected, ...] = ()  # by the verification pass: listed, not counted
 
     def already_posted_urls(self) -> list[tuple[str, str]]:
         return [(finding.fingerprint, url) for finding, url in self.already_posted]
@@ -120,7 +129,8 @@ class PublishPlan:
 
     @property
     def counted(self) -> list[AnchoredFinding]:
-        """The findings that count for the verdict and the outputs: all but the dismissed."""
+        """The findings that count for the verdict and the outputs: all but the dismissed and
+        the rejected."""
         return [
             *self.inline_findings,
             *(f for f, _ in self.already_posted),
@@ -130,7 +140,11 @@ class PublishPlan:
     @property
     def all_findings(self) -> list[AnchoredFinding]:
         """Every finding, once: where each one was delivered is what the plan says."""
-        return [*self.counted, *(d.finding for d in self.dismissed)]
+        return [
+            *self.counted,
+            *(d.finding for d in self.dismissed),
+            *(r.finding for r in self.rejected),
+        ]
 
 
 def posted_url(finding: AnchoredFinding, posted: Mapping[str, str]) -> str | None:
@@ -269,4 +283,10 @@ def with_carried(
         plan.already_posted + tuple(posted),
         plan.summary_only + tuple(listed),
         plan.dismissed + tuple(gone),
+        plan.rejected,
     )
+
+
+def with_rejected(plan: PublishPlan, rejected: Sequence[Rejected]) -> PublishPlan:
+    """Add the findings the verification pass rejected: listed, never posted or counted."""
+    return dataclasses.replace(plan, rejected=plan.rejected + tuple(rejected))

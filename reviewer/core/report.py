@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: `Usage` is wanted early, without the plan's imports
     from reviewer.core.filters import SkippedFile
+    from reviewer.core.findings import FileNote
     from reviewer.core.plan import PublishPlan
     from reviewer.core.policy import Verdict
     from reviewer.core.state import OpenFinding
@@ -53,3 +54,6 @@ class RunReport:
     since: str | None = None  # incremental review: the head reviewed before
     open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run
     config: str = ""  # digest of what the review ran with: same head + same config = reuse
+    walkthrough: tuple[FileNote, ...] = ()  # what the change does, per file
+    context_used: tuple[str, ...] = ()  # related code and reports the model was given
+    verify_usage: Usage = field(default_factory=Usage)  # part of `usage`

@@ -121,6 +121,49 @@ def _summary_only(report: RunReport) -> list[str]:
     return lines
 
 
+def _walkthrough(report: RunReport) -> str:
+    """What the pull request changes, one line per file or group, from the review's answers."""
+    notes = {(note.path, note.summary): note for note in report.walkthrough}
+    lines = [
+        f"- {code_span(note.path, 200)}: {inert_line(note.summary, 300)}"
+        for note in list(notes.values())[:MAX_WALKTHROUGH]
+    ]
+    if len(notes) > MAX_WALKTHROUGH:
+        lines.append(f"- …and {len(notes) - MAX_WALKTHROUGH} more")
+    return "### Walkthrough\n" + "\n".join(lines) if lines else ""
+
+
+MAX_WALKTHROUGH = 40
+
+
+def _rejected(report: RunReport) -> list[str]:
+    if not report.plan.rejected:
+        return []
+    lines = [
+        f"- {BADGES[r.finding.finding.severity]} {_where(r.finding)}: "
+        f"{inert_line(r.finding.finding.title, 120)}: {inert_line(r.reason)} "
+        f"`{r.finding.fingerprint[:8]}`"
+        for r in report.plan.rejected
+    ]
+    count = len(lines)
+    return [
+        f"<details><summary>Rejected by verification ({count}, not counted)</summary>\n",
+        *lines,
+        "\n</details>",
+    ]
+
+
+def _context_used(report: RunReport) -> list[str]:
+    if not report.context_used:
+        return []
+    lines = [f"- {inert_line(item, 300)}" for item in report.context_used]
+    return [
+        f"<details><summary>Context used ({len(lines)})</summary>\n",
+        *lines,
+        "\n</details>",
+    ]
+
+
 def _dismissed(report: RunReport) -> list[str]:
     if not report.plan.dismissed:
         return []
@@ -161,6 +204,11 @@ def _footer(report: RunReport, record_complete: bool) -> str:
     usage = report.usage
     files = f"{len(report.reviewed_files)} file(s) reviewed"
     cost = f" (≈ ${report.cost_usd:.4f})" if report.cost_usd is not None else ""
+    checked = report.verify_usage
+    if checked.requests:
+        cost += (
+            f" · verification: {checked.requests} request(s), {checked.prompt_tokens} prompt tokens"
+        )
     partial = (
         ""
         if record_complete
@@ -186,20 +234,28 @@ class SummaryParts:
 
 
 def summary_parts(report: RunReport) -> SummaryParts:
+    walkthrough = _walkthrough(report)
     block, complete = state_block(
         report.open_findings,
         reviewed_all=_unreviewed_count(report) == 0,
         config=report.config,
     )
     return SummaryParts(
-        head=(TITLE, _status(report) + _scope(report), _counts(report.plan.counted)),
+        head=(
+            TITLE,
+            *((walkthrough,) if walkthrough else ()),
+            _status(report) + _scope(report),
+            _counts(report.plan.counted),
+        ),
         sections=tuple(
             tuple(section)
             for section in (
                 _findings_table(report),
                 _summary_only(report),
                 _dismissed(report),
+                _rejected(report),
                 _not_reviewed(report),
+                _context_used(report),
                 _reviewed_files(report),
             )
         ),

@@ -33,6 +33,8 @@ class PullRequestRef:
     draft: bool
     action: str
     changed_files: int | None = None  # as GitHub counts them (its files list stops at 3,000)
+    title: str = ""  # written by the PR's author: untrusted
+    body: str = ""
 
     @property
     def is_fork(self) -> bool:
@@ -175,6 +177,8 @@ def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
             draft=bool(pr.get("draft", False)),
             action=action,
             changed_files=int(pr["changed_files"]) if pr.get("changed_files") is not None else None,
+            title=str(pr.get("title") or ""),
+            body=str(pr.get("body") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ConfigError(

@@ -11,6 +11,7 @@ posted the same findings meanwhile is seen, and they are not posted twice.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -84,8 +85,8 @@ def _without_posted(plan: PublishPlan, posted: Mapping[str, str]) -> PublishPlan
     if landed:
         log.info("%d comment(s) were posted by a concurrent run meanwhile.", len(landed))
     already = tuple((f, url) for group, url in landed for f in group.findings)
-    return PublishPlan(
-        tuple(fresh), plan.already_posted + already, plan.summary_only, plan.dismissed
+    return dataclasses.replace(
+        plan, new_inline=tuple(fresh), already_posted=plan.already_posted + already
     )
 
 
@@ -128,11 +129,10 @@ def _post(
         for comment in github.comments_of_review(review.id)
         if (fp := read_finding_marker(comment.body)) is not None
     }
-    kept = PublishPlan(
-        tuple(group for group, _ in pairs),
-        plan.already_posted,
-        tuple(moved) + plan.summary_only,
-        plan.dismissed,
+    kept = dataclasses.replace(
+        plan,
+        new_inline=tuple(group for group, _ in pairs),
+        summary_only=tuple(moved) + plan.summary_only,
     )
     return Published(kept, review.url, urls)
 
@@ -148,4 +148,4 @@ def _refused(github: GitHubAdapter, head_sha: str, pairs: Sequence[Pair]) -> lis
 
 
 def _without_inline(plan: PublishPlan, moved: Sequence[SummaryEntry]) -> PublishPlan:
-    return PublishPlan((), plan.already_posted, tuple(moved) + plan.summary_only, plan.dismissed)
+    return dataclasses.replace(plan, new_inline=(), summary_only=tuple(moved) + plan.summary_only)

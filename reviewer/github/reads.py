@@ -138,6 +138,13 @@ class GitHubReads(GitHubBase):
             ],
         )
 
+    def commit_messages(self, limit: int = 100) -> list[str]:
+        """The messages of the pull request's commits, oldest first (at most `limit`)."""
+        return self._call(
+            "list the pull request's commits",
+            lambda: [str(c.commit.message) for c in list(self._pull.get_commits())[:limit]],
+        )
+
     def review_comments(self) -> list[PostedComment]:
         return self._call(
             "list the review comments",

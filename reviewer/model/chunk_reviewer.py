@@ -20,9 +20,10 @@ import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
-from reviewer.core.findings import AnswerInvalid, Finding, parse_answer
+from reviewer.core.findings import AnswerInvalid, FileNote, Finding, ReviewAnswer, parse_review
 from reviewer.core.prompt import Message, chunk_messages, reask_message
 from reviewer.core.report import Usage
+from reviewer.core.review_context import ContextPart
 from reviewer.errors import ModelError, TruncatedAnswer
 from reviewer.model.answer_modes import (
     AnswerMode,
@@ -56,6 +57,7 @@ _RESERVED = frozenset({"model", "messages", "response_format", "stream", "n"})
 class ChunkAnswer:
     findings: list[Finding]
     usage: Usage
+    walkthrough: tuple[FileNote, ...] = ()
 
 
 class TruncatedWithUsage(TruncatedAnswer):
@@ -123,21 +125,29 @@ class ChunkReviewer:
         return self._modes.current
 
     def review(
-        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
+        self,
+        chunk_text: str,
+        instructions: str = "",
+        parts: Sequence[ContextPart] = (),
+        *,
+        deadline: float | None = None,
     ) -> ChunkAnswer:
-        """`instructions`: path-scoped rules for this chunk's files (see config.py).
+        """`instructions`: path-scoped rules for this chunk's files (see config.py);
+        `parts`: untrusted context sections (the PR's intent, related code, a report).
         `deadline`: the run's, on `clock`; no request or retry starts at or after it."""
         call = _Call(StopAtDeadline(deadline, self._clock))
         try:
-            return self._review_in_best_mode(chunk_text, instructions, call)
+            return self._review_in_best_mode(chunk_text, instructions, call, parts)
         except TruncatedAnswer as error:
             raise TruncatedWithUsage(error.message, usage=call.usage) from None
 
-    def _review_in_best_mode(self, chunk_text: str, instructions: str, call: _Call) -> ChunkAnswer:
+    def _review_in_best_mode(
+        self, chunk_text: str, instructions: str, call: _Call, parts: Sequence[ContextPart]
+    ) -> ChunkAnswer:
         rejection: _ModeRejected | None = None  # why the previous mode failed
         for mode in self._modes.to_try():
             try:
-                return self._review_in(mode, chunk_text, instructions, call, rejection)
+                return self._review_in(mode, chunk_text, instructions, call, rejection, parts)
             except _ModeRejected as rejected:
                 call.add(Usage(requests=1))  # a request, but no tokens were spent
                 rejection = rejected
@@ -151,19 +161,21 @@ class ChunkReviewer:
         instructions: str,
         call: _Call,
         rejection: _ModeRejected | None,
+        parts: Sequence[ContextPart] = (),
     ) -> ChunkAnswer:
         messages = chunk_messages(
             chunk_text,
             rules=self._rules,
             instructions=instructions,
             schema_in_prompt=mode.schema_in_prompt,
+            parts=parts,
         )
         completion = self._send(messages, mode, call)
         if rejection is not None:  # the server took this mode: later chunks start with it
             self._modes.accepted(mode, error_summary(rejection.error))
         content = _answer_text(completion)
         try:
-            return ChunkAnswer(read_answer(content, mode), call.usage)
+            return _answer(read_answer(content, mode), call.usage)
         except AnswerInvalid as first:
             log.warning("The model's answer was invalid (%s); asking once more.", first)
             try:
@@ -171,7 +183,7 @@ class ChunkReviewer:
             except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
                 raise status_error(odd.error) from None
             try:
-                return ChunkAnswer(read_answer(_answer_text(completion), mode), call.usage)
+                return _answer(read_answer(_answer_text(completion), mode), call.usage)
             except AnswerInvalid as second:
                 raise ModelError(
                     f"The model answered twice with invalid findings: {second}",
@@ -234,13 +246,17 @@ def _gave_up(error: Exception, *, stopped_at_deadline: bool) -> ModelError:
     )
 
 
-def read_answer(content: str, mode: AnswerMode) -> list[Finding]:
+def read_answer(content: str, mode: AnswerMode) -> ReviewAnswer:
     """Validate an answer the same way in every mode; only plain text may wrap its JSON."""
     if not content.strip():
         raise AnswerInvalid("The answer was empty.")
     if mode.response_format() is None:
         content = extract_json_object(content)
-    return parse_answer(content)
+    return parse_review(content)
+
+
+def _answer(answer: ReviewAnswer, usage: Usage) -> ChunkAnswer:
+    return ChunkAnswer(list(answer.findings), usage, tuple(answer.walkthrough))
 
 
 def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> list[Message]:

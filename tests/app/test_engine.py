@@ -36,6 +36,7 @@ def diff_of(files: int, lines: int = 40) -> str:
 class Answer:
     findings: list[Finding]
     usage: Usage
+    walkthrough: tuple[object, ...] = ()
 
 
 @dataclass
@@ -51,7 +52,12 @@ class ScriptedReviewer:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def review(
-        self, chunk_text: str, instructions: str = "", *, deadline: float | None = None
+        self,
+        chunk_text: str,
+        instructions: str = "",
+        parts: object = (),
+        *,
+        deadline: float | None = None,
     ) -> Answer:
         with self.lock:
             self.calls.append(chunk_text)
@@ -154,7 +160,7 @@ from reviewer.app.engine import run_chunks
 from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
 
 class Stuck:
-    def review(self, chunk_text, instructions="", *, deadline=None):
+    def review(self, chunk_text, instructions="", parts=(), *, deadline=None):
         threading.Event().wait()  # a request that never ends
 
 words = lambda text: len(text.split())

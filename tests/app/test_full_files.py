@@ -45,8 +45,12 @@ def test_the_whole_file_is_one_hunk_with_both_numbers(tmp_path: Path) -> None:
     (whole,) = with_full_context(file, text).hunks
     lines = whole.lines
     assert [ln.new_no for ln in lines if ln.new_no] == list(range(1, 30))
-    changed = [render_line(ln) for ln in lines if ln.kind is not LineKind.CONTEXT]
-    assert changed == [render_line(ln) for _, ln in file.lines() if ln.kind is not LineKind.CONTEXT]
+    changes = (LineKind.ADDED, LineKind.DELETED)
+    changed = [render_line(ln) for ln in lines if ln.kind in changes]
+    assert changed == [render_line(ln) for _, ln in file.lines() if ln.kind in changes]
+    # Every line beyond the diff's own is marked as surrounding: it takes no comment.
+    own = {(ln.old_no, ln.new_no) for _, ln in file.lines()}
+    assert all(ln.kind is LineKind.SURROUNDING for ln in lines if (ln.old_no, ln.new_no) not in own)
     # After the two deleted lines, old and new numbers differ by two.
     after = next(ln for ln in lines if ln.text == "line 22")
     assert (after.old_no, after.new_no) == (22, 20)
@@ -70,7 +74,7 @@ def test_the_model_sees_the_whole_file_and_comments_stay_on_the_diff(
     result = run_action(tmp_path, fake_github, fake_model, inputs={"full-files": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
     prompt = fake_model.requests[0]["messages"][1]["content"]
-    assert "12  line 12" in prompt  # an unchanged line, shown as context
+    assert "12 |line 12" in prompt  # an unchanged line, shown as surrounding context
     assert [(c["path"], c["line"]) for c in fake_github.review_comments] == [("notes.txt", 5)]
     summary = fake_github.issue_comments[0]["body"]
     assert "line not commentable" in summary or "not in the diff" in summary

@@ -171,7 +171,12 @@ def test_a_failed_chunk_is_logged_with_readable_file_names(
 
     class Failing:
         def review(
-            self, chunk_text: str, instructions: str = "", deadline: float | None = None
+            self,
+            chunk_text: str,
+            instructions: str = "",
+            parts: object = (),
+            *,
+            deadline: float | None = None,
         ) -> object:
             raise ModelError("server melted")
 

@@ -71,7 +71,7 @@ def test_the_schema_cannot_be_changed_through_a_caller() -> None:
     first = answer_json_schema()
     first["properties"]["findings"]["items"] = {"type": "string"}
     first["required"] = []
-    assert answer_json_schema()["required"] == ["findings"]
+    assert answer_json_schema()["required"] == ["walkthrough", "findings"]
     parse_answer('{"findings": []}')
     with pytest.raises(AnswerInvalid):
         parse_answer('{"findings": ["just text"]}')

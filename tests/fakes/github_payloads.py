@@ -390,3 +390,27 @@ def authenticated_user_json(login: str) -> JSON:
         "two_factor_authentication": True,
         "user_view_type": "private",
     }
+
+
+def commit_json(state: GitHubState, sha: str, message: str) -> JSON:
+    """A commit as `GET /pulls/{n}/commits` lists it (the fields PyGithub reads)."""
+    person = {"name": "The Octocat", "email": "octocat@github.com", "date": "2011-04-14T16:00:49Z"}
+    url = repo_api(state.full_name, f"/commits/{sha}")
+    return {
+        "url": url,
+        "sha": sha,
+        "node_id": "C_" + sha[:12],
+        "html_url": f"https://github.com/{state.full_name}/commit/{sha}",
+        "comments_url": url + "/comments",
+        "commit": {
+            "url": repo_api(state.full_name, f"/git/commits/{sha}"),
+            "author": person,
+            "committer": person,
+            "message": message,
+            "comment_count": 0,
+            "tree": {"sha": "0" * 40, "url": repo_api(state.full_name, "/git/trees/" + "0" * 40)},
+        },
+        "author": None,
+        "committer": None,
+        "parents": [],
+    }

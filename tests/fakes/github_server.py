@@ -325,6 +325,7 @@ class FakeGitHub(GitHubState):
             ("GET", "", self._get_repo),
             ("GET", pull, self._get_pull),
             ("GET", pull + "/files", self._list_files),
+            ("GET", pull + "/commits", self._list_commits),
             ("GET", pull + "/comments", self._list_review_comments),
             ("POST", pull + r"/comments/(?P<comment_id>\d+)/replies", self._reply_to_comment),
             ("GET", pull + "/reviews", self._list_reviews),
@@ -373,6 +374,18 @@ class FakeGitHub(GitHubState):
             too_large = {"resource": "PullRequest", "field": "diff", "code": "too_large"}
             return error(406, DIFF_TOO_LARGE, errors=[too_large])
         return Reply(200, text=pull.diff)
+
+    def _list_commits(self, call: Call) -> Reply:
+        """The pull request's commits, oldest first, each with its message."""
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        messages = pull.commit_messages
+        commits = [
+            payloads.commit_json(self, sha, messages.get(sha, f"Commit {sha[:7]}"))
+            for sha in pull.commits
+        ]
+        return self._paginate(call, commits)
 
     def _list_files(self, call: Call) -> Reply:
         pull = self.pulls.get(call.number)

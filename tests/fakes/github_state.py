@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,6 +53,7 @@ class PullRequest:
     head_ref: str = "changes"
     base_ref: str = "main"
     commits: tuple[str, ...] = ()
+    commit_messages: dict[str, str] = field(default_factory=dict)  # by SHA; else "Commit …"
 
     def file(self, path: str) -> DiffFile | None:
         return find_file(self.files, path)

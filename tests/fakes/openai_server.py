@@ -21,7 +21,7 @@ from werkzeug import Request, Response
 
 Responder = Callable[[dict[str, Any]], Response]
 
-_LINE = re.compile(r"^(\d+) ([+\- ])(.*)$")
+_LINE = re.compile(r"^(\d+) ([+\- |])(.*)$")  # "|": a surrounding line
 _FILE = re.compile(r"^File: (\S+)")
 
 

@@ -1,0 +1,1 @@
+"""The review-quality benchmark: real pull requests with known issues (see README.md)."""

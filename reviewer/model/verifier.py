@@ -1,0 +1,129 @@
+"""The verification request (`verify`): one finding and the code it cites in, confirm or
+reject with a reason out (`core/verification.py` builds the messages and reads the answer).
+
+It uses the answer format the review requests settled on: a strict JSON schema, or JSON in
+the prompt for servers that refuse one. Transient failures are retried like the review's;
+an answer that stays invalid, or a request that fails, leaves the finding unverified, never
+rejected: only the model's own "reject" drops a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, cast
+
+import openai
+from openai import OpenAI
+from openai.types.chat import ChatCompletionMessageParam
+
+from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.findings import AnswerInvalid
+from reviewer.core.report import Usage
+from reviewer.core.review_context import ContextPart
+from reviewer.core.verification import (
+    VerificationAnswer,
+    parse_verification,
+    verification_messages,
+    verification_schema,
+)
+from reviewer.model.completion import Completion, read_completion
+from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The verifier's answer for one finding; `answer` None when it could not be had."""
+
+    answer: VerificationAnswer | None
+    usage: Usage
+
+
+class FindingVerifier:
+    def __init__(
+        self,
+        client: OpenAI,
+        *,
+        model: str,
+        model_options: Mapping[str, Any] = MappingProxyType({}),
+        strict_schema: Callable[[], bool] = lambda: True,
+        attempts: int = 4,
+        backoff_initial_s: float = 1.0,
+        backoff_max_s: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`strict_schema()`: whether the server takes a JSON schema as `response_format`
+        (what the review requests found out)."""
+        self._client = client
+        self._model = model
+        self._options = dict(model_options)
+        self._strict = strict_schema
+        self._retries = RetryPolicy(attempts, backoff_initial_s, backoff_max_s, sleep)
+        self._clock = clock
+
+    def verify(
+        self,
+        finding: AnchoredFinding,
+        code: str,
+        parts: Sequence[ContextPart] = (),
+        *,
+        deadline: float | None = None,
+    ) -> Checked:
+        """`deadline`: the run's, on `clock`; past it the finding stands unverified."""
+        stop = StopAtDeadline(deadline, self._clock)
+        if stop.passed():
+            return Checked(None, Usage())
+        messages = [
+            cast(ChatCompletionMessageParam, m.as_dict())
+            for m in verification_messages(finding, code, parts)
+        ]
+        strict = self._strict()
+        try:
+            completion = self._retries.retrying(stop)(self._request, messages, strict)
+        except (openai.APIError, *TRANSIENT) as error:
+            log.warning("Could not verify a finding (%s); it stands unverified.", error)
+            return Checked(None, Usage(requests=1))
+        try:
+            text = completion.content if strict else extract_verdict(completion.content)
+            return Checked(parse_verification(text), completion.usage)
+        except AnswerInvalid as error:
+            log.warning("The verification answer was invalid (%s); the finding stands.", error)
+            return Checked(None, completion.usage)
+
+    def _request(self, messages: list[ChatCompletionMessageParam], strict: bool) -> Completion:
+        extra: dict[str, Any] = dict(self._options)
+        if strict:
+            extra["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "verification", "strict": True,
+                                "schema": verification_schema()},
+            }  # fmt: skip
+        raw = self._client.chat.completions.with_raw_response.create(
+            model=self._model, messages=messages, **extra
+        )
+        answer = raw.http_response
+        return read_completion(answer.content, answer.headers.get("content-type", ""))
+
+
+def extract_verdict(text: str) -> str:
+    """The first JSON object holding a `verdict` in a plain-text answer; the text unchanged
+    when there is none (it then fails validation). Nothing is repaired."""
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start != -1:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict) and "verdict" in value:
+            return text[start:end]
+        start = text.find("{", end)
+    return text
