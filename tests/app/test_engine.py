@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from reviewer.app.workers import DaemonThreadPool
 from reviewer.core.chunk_plan import ReviewOptions
 from reviewer.core.findings import Finding
 from reviewer.core.report import Usage
+from reviewer.core.verification import Verdict, VerificationAnswer
 from reviewer.errors import ModelAuthError, ModelError, TruncatedAnswer
 
 
@@ -204,3 +206,63 @@ def test_the_pool_hands_back_results_and_errors_and_cancels_what_never_started()
         other.submit(int, "not a number").result(timeout=5)
     assert other.submit(lambda: threading.current_thread().daemon).result(timeout=5) is True
     other.shutdown()
+
+
+@dataclass
+class Checked:
+    answer: object
+    usage: Usage
+
+
+@dataclass
+class ScriptedVerifier:
+    """A verification stand-in: rejects findings whose title says so, or never answers."""
+
+    stuck: bool = False
+    deadlines: list[float | None] = field(default_factory=list)
+
+    def verify(
+        self, finding: object, code: str, parts: object = (), *, deadline: float | None = None
+    ) -> Checked:
+        self.deadlines.append(deadline)
+        if self.stuck:
+            threading.Event().wait()
+        title = finding.finding.title  # type: ignore[attr-defined]
+        verdict = Verdict.REJECT if "reject" in title else Verdict.CONFIRM
+        return Checked(VerificationAnswer(verdict=verdict, reason="because"), Usage(1, 5, 1, 0))
+
+
+def warning_on_first_line(title: str) -> Callable[[str], list[Finding]]:
+    def behave(text: str) -> list[Finding]:
+        return [
+            Finding(path=path, line=1, start_line=None, side=None, severity="warning",
+                    category="bug", title=title, body="b", quote="", suggestion=None)
+            for path in re.findall(r"^File: (\S+)", text, re.M)
+        ]  # fmt: skip
+
+    return behave
+
+
+def test_verification_sets_aside_what_the_model_rejects_within_the_runs_deadline() -> None:
+    verifier = ScriptedVerifier()
+    now = [1000.0]
+    outcome = review_diff(
+        diff_of(2, lines=3), options(verify=True),
+        ScriptedReviewer(warning_on_first_line("please reject me")), words,
+        time_limit_s=60, clock=lambda: now[0], verifier=verifier,
+    )  # fmt: skip
+    assert outcome.findings == []
+    assert [r.reason for r in outcome.rejected] == ["because", "because"]
+    assert verifier.deadlines == [1060.0, 1060.0]
+    assert outcome.verify_usage == Usage(2, 10, 2, 0)
+
+
+def test_findings_stand_unverified_when_verification_outlasts_the_time_limit() -> None:
+    start = time.monotonic()
+    outcome = review_diff(
+        diff_of(2, lines=3), options(verify=True),
+        ScriptedReviewer(warning_on_first_line("please reject me")), words,
+        time_limit_s=0.5, verifier=ScriptedVerifier(stuck=True),
+    )  # fmt: skip
+    assert time.monotonic() - start < 5
+    assert len(outcome.findings) == 2 and outcome.rejected == ()
