@@ -48,6 +48,15 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "sarif-file": "",
     "full-files": "false",
     "request-timeout": "120",
+    "review": "true",
+    "assign-reviewers": "0",
+    "familiarity-decay": "0.05",
+    "max-open-reviews": "5",
+    "min-familiarity": "0.5",
+    "review-sla": "24",
+    "escalation": "",
+    "escalation-sla": "12",
+    "sla-label": "review-overdue",
 }
 EXPECTED_OUTPUTS = {
     "findings",
@@ -58,6 +67,9 @@ EXPECTED_OUTPUTS = {
     "prompt-tokens",
     "completion-tokens",
     "cost",
+    "overdue",
+    "escalated",
+    "open-prs",
 }
 ENTRYPOINT = ["/usr/local/bin/python", "-m", "reviewer"]
 

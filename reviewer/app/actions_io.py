@@ -23,6 +23,9 @@ OUTPUT_NAMES = (
     "prompt-tokens",
     "completion-tokens",
     "cost",
+    "overdue",  # the SLA scan's counts, for dashboards
+    "escalated",
+    "open-prs",
 )
 
 

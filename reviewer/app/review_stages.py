@@ -59,6 +59,7 @@ class Run:
     identity: str | None  # the login our comments carry; None when it cannot be known
     runtime: Runtime
     started: float
+    appendix: str = ""  # a review-process section for the summary (suggested reviewers)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def _run_report(
         open_findings=tuple(
             open_finding(f, urls.get(f.fingerprint, "")) for f in plan.all_findings
         ),
+        appendix=run.appendix,
     )
 
 

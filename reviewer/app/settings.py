@@ -13,6 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.app.process_settings import (
+    PROCESS_INPUT_NAMES,
+    ProcessSettings,
+    build_process_settings,
+)
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
 from reviewer.core.pricing import Pricing
 from reviewer.core.prompt import PROFILES
@@ -49,6 +54,7 @@ INPUT_NAMES = (
     "sarif-file",
     "full-files",
     "request-timeout",
+    *PROCESS_INPUT_NAMES,
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -105,6 +111,7 @@ class Settings:
     sarif_file: str = ""
     full_files: bool = False
     request_timeout_s: float = 120.0
+    process: ProcessSettings = field(default_factory=ProcessSettings)
 
     def guidance_sources(self) -> GuidanceSources:
         return GuidanceSources(
@@ -126,21 +133,26 @@ def read_input(env: Mapping[str, str], name: str) -> str:
     return ""
 
 
-def settings_from_inputs(env: Mapping[str, str]) -> Settings:
+def settings_from_inputs(env: Mapping[str, str], *, model: bool | None = None) -> Settings:
     """Build Settings from `INPUT_*` variables; raise ConfigError naming the bad input."""
     raw = {name: read_input(env, name) for name in INPUT_NAMES}
-    return build_settings(raw)
+    return build_settings(raw, model=model)
 
 
-def build_settings(raw: Mapping[str, str]) -> Settings:
-    """Validate raw string values keyed by input name (missing or empty = default)."""
+def build_settings(raw: Mapping[str, str], *, model: bool | None = None) -> Settings:
+    """Validate raw string values keyed by input name (missing or empty = default).
+
+    `model`: whether the run asks the model, so needs its key; by default when the
+    `review` input is true (the SLA scan and the merge-queue gate never do)."""
 
     def get(name: str) -> str:
         return raw.get(name, "").strip()
 
+    process = build_process_settings(get)
     base_url = get("base-url") or None
     api_key = get("api-key")
-    if not api_key and base_url is None:
+    needs_model = process.review if model is None else model
+    if needs_model and not api_key and base_url is None:
         raise ConfigError(
             "No API key for the model.",
             hint="Set the `api-key` input, e.g. `api-key: ${{ secrets.OPENAI_API_KEY }}` "
@@ -190,6 +202,7 @@ def build_settings(raw: Mapping[str, str]) -> Settings:
         request_timeout_s=float(
             _int(get("request-timeout"), "request-timeout", 120, minimum=1, maximum=3600)
         ),
+        process=process,
     )
 
 

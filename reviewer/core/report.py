@@ -50,3 +50,4 @@ class RunReport:
     cost_usd: float | None = None  # None when the model's price is unknown
     since: str | None = None  # incremental review: the head reviewed before
     open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run
+    appendix: str = ""  # a section from the review process (suggested reviewers), markdown

@@ -10,6 +10,7 @@ from reviewer.core.render import BADGES, finding_body, one_line, sanitize
 from reviewer.core.report import RunReport
 from reviewer.core.severity import Severity
 from reviewer.core.state import state_block
+from reviewer.core.verdict_marker import verdict_marker
 
 # GitHub rejects comment bodies over 65,536 characters; keep room for the marker.
 MAX_BODY = 65_000
@@ -136,9 +137,11 @@ def render_summary(report: RunReport, *, with_marker: bool = True) -> str:
         _summary_only(report),
         _not_reviewed(report),
         _reviewed_files(report),
+        [report.appendix] if report.appendix else [],
     ]
     tail = [_footer(report)]
     if with_marker:
+        tail.append(verdict_marker(report.verdict.label))  # for the merge-queue gate
         tail.append(state_block(report.open_findings))
         tail.append(summary_marker(report.head_sha))
     body = _join(head, sections, tail)
