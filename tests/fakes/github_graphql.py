@@ -27,6 +27,8 @@ def handle_graphql(state: GitHubState, token: TokenInfo, body: dict[str, Any]) -
         return _resolve(state, token, query)
     if "reviewThreads" in query:
         return _threads(state, int(variables.get("number", 0)))
+    if "mergeQueue" in query:
+        return _merge_queue(state, str(variables.get("branch", "")))
     return {"errors": [{"type": "UNSUPPORTED", "message": "The fake does not serve this query"}]}
 
 
@@ -54,6 +56,15 @@ def _threads(state: GitHubState, number: int) -> dict[str, Any]:
         )
     threads = {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": nodes}
     return {"data": {"repository": {"pullRequest": {"reviewThreads": threads}}}}
+
+
+def _merge_queue(state: GitHubState, branch: str) -> dict[str, Any]:
+    """`repository.mergeQueue(branch)`: null when the branch has no queue, like GitHub."""
+    queue = getattr(state, "merge_queue", {}).get(branch)
+    if queue is None:
+        return {"data": {"repository": {"mergeQueue": None}}}
+    nodes = [{"pullRequest": {"number": n}} for n in queue]
+    return {"data": {"repository": {"mergeQueue": {"entries": {"nodes": nodes}}}}}
 
 
 def _author(user: dict[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class PullRequest:
     head_ref: str = "changes"
     base_ref: str = "main"
     commits: tuple[str, ...] = ()
+    created_at: str = "2024-01-01T00:00:00Z"
 
     def file(self, path: str) -> DiffFile | None:
         return find_file(self.files, path)
@@ -190,6 +191,8 @@ class GitHubState:
         title: str = "Update the README with new information.",
         user_login: str = "octocat",
         commits: tuple[str, ...] = (),
+        created_at: str = "2024-01-01T00:00:00Z",
+        head_ref: str = "changes",
     ) -> PullRequest:
         """Add pull request ``number`` whose ``git diff base...head`` is ``diff``.
 
@@ -207,6 +210,8 @@ class GitHubState:
             title=title,
             user_login=user_login,
             commits=(*commits, head_sha),
+            created_at=created_at,
+            head_ref=head_ref,
         )
         self.pulls[number] = pull
         return pull

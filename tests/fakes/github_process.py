@@ -1,0 +1,360 @@
+"""The fake GitHub's review-process endpoints: commits per path, requested reviewers,
+labels, the issue timeline, review-request search, organisation teams, and the setup API
+the tests use to say what people did (requested a review, reviewed, pushed).
+
+Mixed into :class:`fakes.github_server.FakeGitHub`; state lives beside GitHubState's."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .github_http import Call, Reply, error, not_found, paginate
+from .github_payloads import pull_json, repo_api, review_json
+from .github_state import JSON, WEB_ROOT, TokenInfo, user_json
+
+NOT_COLLABORATOR = (
+    "Reviews may only be requested from collaborators. One or more of the users or teams you "
+    "specified is not a collaborator of the {repo} repository."
+)
+
+
+@dataclass
+class FakeCommit:
+    sha: str
+    login: str | None  # the account GitHub links the author's email to, if any
+    name: str
+    email: str
+    date: str  # ISO 8601 author date
+    paths: tuple[str, ...]
+    message: str = "change"
+
+
+def label_json(name: str) -> JSON:
+    digest = hashlib.sha1(name.encode()).hexdigest()
+    return {
+        "id": int(digest[:8], 16),
+        "node_id": f"LA_{digest[:10]}",
+        "url": f"{WEB_ROOT}/labels/{name}",
+        "name": name,
+        "description": None,
+        "color": digest[:6],
+        "default": False,
+    }
+
+
+def team_json(org: str, slug: str) -> JSON:
+    api = f"https://api.github.com/orgs/{org}/teams/{slug}"
+    return {
+        "id": int(hashlib.sha1(slug.encode()).hexdigest()[:7], 16),
+        "node_id": f"T_{slug}",
+        "url": api,
+        "html_url": f"{WEB_ROOT}/orgs/{org}/teams/{slug}",
+        "name": slug,
+        "slug": slug,
+        "description": None,
+        "privacy": "closed",
+        "notification_setting": "notifications_enabled",
+        "permission": "push",
+        "members_url": f"{api}/members{{/member}}",
+        "repositories_url": f"{api}/repos",
+        "parent": None,
+    }
+
+
+class ProcessFake:
+    """Setup: :meth:`add_commit`, :meth:`load_history`, :meth:`set_team`,
+    :meth:`request_review`, :meth:`add_review`, :meth:`add_event`, :meth:`set_merge_queue`;
+    state: ``history``, ``requested``, ``labels``, ``timeline``, ``teams``, ``merge_queue``."""
+
+    def _init_process(self) -> None:
+        self.history: list[FakeCommit] = []
+        self.requested: dict[int, dict[str, list[str]]] = {}
+        self.labels: dict[int, list[str]] = {}
+        self.timeline: dict[int, list[JSON]] = {}
+        self.teams: dict[str, list[str]] = {}  # "org/slug" -> member logins
+        self.teams_readable = True  # False: 403, as for GITHUB_TOKEN
+        self.merge_queue: dict[str, list[int]] = {}
+
+    # -- setup ------------------------------------------------------------------------------
+
+    def add_commit(self, commit: FakeCommit) -> None:
+        self.history.append(commit)
+
+    def load_history(
+        self, log: list[tuple[str, str, str, str, tuple[str, ...]]], logins: dict[str, str]
+    ) -> None:
+        """Commits as `(sha, name, email, iso date, paths)`, linked to accounts by email."""
+        for sha, name, email, date, paths in log:
+            self.add_commit(FakeCommit(sha, logins.get(email), name, email, date, paths))
+
+    def set_team(self, team: str, members: list[str]) -> None:
+        self.teams[team] = list(members)
+
+    def set_merge_queue(self, branch: str, numbers: list[int]) -> None:
+        self.merge_queue[branch] = list(numbers)
+
+    def requested_of(self, number: int) -> dict[str, list[str]]:
+        return self.requested.setdefault(number, {"users": [], "teams": []})
+
+    def request_review(
+        self, number: int, *, at: str, user: str = "", team: str = "", by: str = "octocat"
+    ) -> None:
+        """A person requests a review (as the web UI would): requested, and on the timeline."""
+        requested = self.requested_of(number)
+        (requested["users"] if user else requested["teams"]).append(user or team)
+        self._event(number, "review_requested", at, by, user=user, team=team)
+
+    def add_review(
+        self, number: int, login: str, state: str, *, at: str, commit_id: str | None = None
+    ) -> JSON:
+        """A person submits a review (`APPROVE`, `REQUEST_CHANGES`, `COMMENT`): like GitHub,
+        they are no longer in the requested reviewers."""
+        pull = self.pulls[number]
+        body = {"event": state, "body": "", "commit_id": commit_id or pull.head_sha}
+        token = TokenInfo("", login, "User", True)
+        review = review_json(self, pull, body, token)
+        review["submitted_at"] = at
+        self._reviews.append(review)
+        users = self.requested_of(number)["users"]
+        if login in users:
+            users.remove(login)
+        return review
+
+    def add_event(self, number: int, kind: str, at: str, **fields: Any) -> None:
+        """A timeline event: `ready_for_review`, `convert_to_draft`, `head_ref_force_pushed`,
+        or `committed` (give `sha`; `at` is the committer date)."""
+        if kind == "committed":
+            person = {"name": "Dev", "email": "dev@example.com", "date": at}
+            sha = fields.get("sha", "0" * 40)
+            self.timeline.setdefault(number, []).append(
+                {
+                    "event": "committed",
+                    "sha": sha,
+                    "node_id": f"C_{sha[:10]}",
+                    "url": repo_api(self.full_name, f"/git/commits/{sha}"),
+                    "html_url": f"{WEB_ROOT}/{self.full_name}/commit/{sha}",
+                    "author": person,
+                    "committer": person,
+                    "message": "change",
+                    "tree": {"sha": "0" * 40, "url": ""},
+                    "parents": [],
+                    "verification": {
+                        "verified": False,
+                        "reason": "unsigned",
+                        "signature": None,
+                        "payload": None,
+                    },
+                }
+            )
+            return
+        self._event(number, kind, at, fields.get("by", "octocat"))
+
+    def _event(
+        self, number: int, kind: str, at: str, actor: str, *, user: str = "", team: str = ""
+    ) -> None:
+        event: dict[str, JSON] = {
+            "id": self.new_id(),
+            "node_id": f"E_{kind}",
+            "url": repo_api(self.full_name, f"/issues/events/{number}"),
+            "actor": user_json(actor),
+            "event": kind,
+            "commit_id": None,
+            "commit_url": None,
+            "created_at": at,
+            "performed_via_github_app": None,
+        }
+        if kind in ("review_requested", "review_request_removed"):
+            event["review_requester"] = user_json(actor)
+            if user:
+                event["requested_reviewer"] = user_json(user)
+            if team:
+                event["requested_team"] = team_json(self.owner, team)
+        self.timeline.setdefault(number, []).append(event)
+
+    # -- routes -----------------------------------------------------------------------------
+
+    def process_routes(self) -> list[tuple[str, str, Any]]:
+        pull, issue = r"/pulls/(?P<number>\d+)", r"/issues/(?P<number>\d+)"
+        return [
+            ("GET", "/pulls", self._list_pulls),
+            ("GET", pull + "/requested_reviewers", self._get_requested),
+            ("POST", pull + "/requested_reviewers", self._post_requested),
+            ("DELETE", pull + "/requested_reviewers", self._delete_requested),
+            ("GET", "/commits", self._list_commits),
+            ("GET", r"/commits/(?P<ref>[^/]+)", self._get_commit),
+            ("GET", issue + "/labels", self._list_labels),
+            ("POST", issue + "/labels", self._add_labels),
+            ("DELETE", issue + r"/labels/(?P<name>[^/]+)", self._remove_label),
+            ("GET", issue + "/timeline", self._list_timeline),
+        ]
+
+    def _list_pulls(self, call: Call) -> Reply:
+        state = call.recorded.query.get("state", "open")
+        pulls = (
+            [] if state == "closed" else [pull_json(self, p) for _, p in sorted(self.pulls.items())]
+        )
+        return paginate(call, pulls)
+
+    def _get_requested(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        requested = self.requested_of(call.number)
+        return Reply(
+            200,
+            {
+                "users": [user_json(u) for u in requested["users"]],
+                "teams": [team_json(self.owner, t) for t in requested["teams"]],
+            },
+        )
+
+    def _post_requested(self, call: Call) -> Reply:
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        body = call.body or {}
+        users, teams = body.get("reviewers") or [], body.get("team_reviewers") or []
+        if pull.user_login in users:
+            return error(422, "Review cannot be requested from pull request author.")
+        outsiders = [
+            u
+            for u in users
+            if self.permissions.get(u, "none") not in ("admin", "maintain", "write")
+        ]
+        unknown = [t for t in teams if f"{self.owner}/{t}" not in self.teams]
+        if outsiders or unknown:
+            return error(422, NOT_COLLABORATOR.format(repo=self.full_name))
+        requested = self.requested_of(call.number)
+        at = self.now()
+        for user in users:
+            if user not in requested["users"]:
+                requested["users"].append(user)
+                self._event(call.number, "review_requested", at, call.token.login, user=user)
+        for team in teams:
+            if team not in requested["teams"]:
+                requested["teams"].append(team)
+                self._event(call.number, "review_requested", at, call.token.login, team=team)
+        return Reply(201, pull_json(self, pull))
+
+    def _delete_requested(self, call: Call) -> Reply:
+        pull = self.pulls.get(call.number)
+        if pull is None:
+            return not_found()
+        body = call.body or {}
+        requested = self.requested_of(call.number)
+        at = self.now()
+        for user in body.get("reviewers") or []:
+            if user in requested["users"]:
+                requested["users"].remove(user)
+                self._event(call.number, "review_request_removed", at, call.token.login, user=user)
+        for team in body.get("team_reviewers") or []:
+            if team in requested["teams"]:
+                requested["teams"].remove(team)
+                self._event(call.number, "review_request_removed", at, call.token.login, team=team)
+        return Reply(200, pull_json(self, pull))
+
+    def _commit_json(self, commit: FakeCommit) -> JSON:
+        full = self.full_name
+        person = {"name": commit.name, "email": commit.email, "date": commit.date}
+        return {
+            "url": repo_api(full, f"/commits/{commit.sha}"),
+            "sha": commit.sha,
+            "node_id": f"C_{commit.sha[:10]}",
+            "html_url": f"{WEB_ROOT}/{full}/commit/{commit.sha}",
+            "comments_url": repo_api(full, f"/commits/{commit.sha}/comments"),
+            "commit": {
+                "url": repo_api(full, f"/git/commits/{commit.sha}"),
+                "author": person,
+                "committer": person,
+                "message": commit.message,
+                "comment_count": 0,
+                "tree": {"sha": "0" * 40, "url": repo_api(full, "/git/trees/0")},
+            },
+            "author": user_json(commit.login) if commit.login else None,
+            "committer": user_json(commit.login) if commit.login else None,
+            "parents": [],
+        }
+
+    def _list_commits(self, call: Call) -> Reply:
+        query = call.recorded.query
+        path, until = query.get("path"), query.get("until")
+        found = [
+            c
+            for c in self.history
+            if (path is None or path in c.paths) and (until is None or _ts(c.date) <= _ts(until))
+        ]
+        found.sort(key=lambda c: _ts(c.date), reverse=True)
+        return paginate(call, [self._commit_json(c) for c in found])
+
+    def _get_commit(self, call: Call) -> Reply:
+        commit = next((c for c in self.history if c.sha == call.params["ref"]), None)
+        if commit is None:
+            return error(422, f"No commit found for SHA: {call.params['ref']}")
+        return Reply(
+            200,
+            {
+                **self._commit_json(commit),
+                "files": [],
+                "stats": {"total": 0, "additions": 0, "deletions": 0},
+            },
+        )
+
+    def _list_labels(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        return paginate(call, [label_json(n) for n in self.labels.get(call.number, [])])
+
+    def _add_labels(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        names = self.labels.setdefault(call.number, [])
+        for name in (call.body or {}).get("labels") or []:
+            if name not in names:
+                names.append(name)
+        return Reply(200, [label_json(n) for n in names])
+
+    def _remove_label(self, call: Call) -> Reply:
+        names = self.labels.get(call.number, [])
+        name = call.params["name"]
+        if name not in names:
+            return error(404, "Label does not exist")
+        names.remove(name)
+        return Reply(200, [label_json(n) for n in names])
+
+    def _list_timeline(self, call: Call) -> Reply:
+        if call.number not in self.pulls:
+            return not_found()
+        return paginate(call, list(self.timeline.get(call.number, [])))
+
+    # -- outside /repos ---------------------------------------------------------------------
+
+    def search_issues(self, call: Call) -> Reply:
+        """`is:open is:pr review-requested:LOGIN repo:OWNER/NAME`: total_count only matters."""
+        query = call.recorded.query.get("q", "")
+        who = re.search(r"review-requested:(\S+)", query)
+        repo = re.search(r"repo:(\S+)", query)
+        if who is None or repo is None or repo.group(1).lower() != self.full_name.lower():
+            return error(422, "Validation Failed")
+        login = who.group(1)
+        count = 0
+        for number in self.pulls:
+            requested = self.requested_of(number)
+            teams = [self.teams.get(f"{self.owner}/{t}", []) for t in requested["teams"]]
+            if login in requested["users"] or any(login in members for members in teams):
+                count += 1
+        return Reply(200, {"total_count": count, "incomplete_results": False, "items": []})
+
+    def team_members(self, call: Call) -> Reply:
+        if not self.teams_readable:
+            return error(403, "Resource not accessible by integration")
+        team = f"{call.params['org']}/{call.params['team_slug']}"
+        if team not in self.teams:
+            return not_found()
+        return paginate(call, [user_json(m) for m in self.teams[team]])
+
+
+def _ts(value: str) -> float:
+    return datetime.fromisoformat(value).timestamp()
