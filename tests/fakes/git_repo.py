@@ -40,6 +40,27 @@ class GitRepo:
         else:
             target.write_bytes(content.encode("utf-8"))
 
+    def commit_as(self, name: str, email: str, date: str, message: str = "change") -> str:
+        """Commit everything as `name <email>`, authored and committed at ISO `date`."""
+        self.git("add", "-A")
+        env = {
+            **GIT_ENV,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": date,
+        }
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", message],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        return self.git("rev-parse", "HEAD").strip()
+
     def commit(self, message: str = "change") -> str:
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
