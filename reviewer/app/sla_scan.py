@@ -119,7 +119,14 @@ def _pull_github(scan: Scan, number: int) -> GitHubAdapter:
 
 def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
     github = _pull_github(scan, pull.number)
-    found = standing(pull, github.reviews(), github.timeline(), queued=queued)
+    # Our own escalation requests do not restart anybody's clock: they are owed since the
+    # PR was waiting, not since we asked.
+    events = [
+        e
+        for e in github.timeline()
+        if not (e.kind == "review_requested" and scan.identity and e.actor == scan.identity)
+    ]
+    found = standing(pull, github.reviews(), events, queued=queued)
     labelled = scan.settings.sla_label in pull.labels
     comment = None
     if labelled or found.overdue(scan.now, scan.policy):

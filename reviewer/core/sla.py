@@ -86,6 +86,9 @@ def owed_since(
         # Nobody asked: the PR itself waits for a first review once ready.
         return ready if last_review is None else None
     floor = max(ready, last_review) if last_review is not None else ready
+    # Each pending reviewer owes from when they were asked (never before the floor). One
+    # whose request is not on record (e.g. made by this action's own escalation, which the
+    # caller leaves out) owes from the floor, as the PR was already waiting then.
     owed = []
     for reviewer in pending:
         asked = [
@@ -93,8 +96,9 @@ def owed_since(
             for e in events
             if e.kind == "review_requested" and e.subject.lower() == reviewer.lower()
         ]
-        owed.append(max(max(asked, default=floor), floor))
-    return min(owed)
+        if asked:
+            owed.append(max(max(asked), floor))
+    return min(owed, default=floor)
 
 
 def pushed_after_changes_requested(

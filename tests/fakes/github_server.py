@@ -13,6 +13,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -95,6 +96,9 @@ class FakeGitHub(GitHubState, ProcessFake):
         self.base_url = ""
         self._lock = threading.Lock()
         self._rate_reset = int(time.time()) + 3600
+        #: Called with each request before it is served (outside the fake's lock): tests of
+        #: concurrent runs use it to hold one run at a chosen request.
+        self.before_request: Callable[[Request], None] | None = None
         self._routes = self._build_routes()
 
     def install(self, httpserver: HTTPServer) -> FakeGitHub:
@@ -108,6 +112,8 @@ class FakeGitHub(GitHubState, ProcessFake):
 
     def handle(self, request: Request) -> Response:
         """Answer one HTTP request (the pytest-httpserver handler)."""
+        if self.before_request is not None:
+            self.before_request(request)
         with self._lock:
             recorded, body_ok = self._record(request)
             self.api_root = request.host_url.rstrip("/") + recorded.prefix

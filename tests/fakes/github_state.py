@@ -327,6 +327,10 @@ class GitHubState:
         self._next_id += 1
         return self._next_id
 
+    def set_clock(self, moment: datetime) -> None:
+        """What GitHub stamps new objects with from now on (then a second later each time)."""
+        self._clock = moment
+
     def now(self) -> str:
         """A deterministic clock: each call is one second after the previous one."""
         self._clock += timedelta(seconds=1)
