@@ -459,7 +459,21 @@ class FakeGitHub(GitHubState, ProcessFake):
         status, diff = found
         if call.request.headers.get("Accept", "") in DIFF_MEDIA_TYPES:
             return Reply(200, text=diff)
-        return Reply(200, {"status": status, "ahead_by": 1, "behind_by": 0, "files": []})
+        messages = self.compare_messages.get((call.params["base"], call.params["head"]), [])
+        commits = [
+            {"sha": f"{i:040x}", "commit": {"message": message}}
+            for i, message in enumerate(messages)
+        ]
+        return Reply(
+            200,
+            {
+                "status": status,
+                "ahead_by": len(commits) or 1,
+                "behind_by": 0,
+                "files": [],
+                "commits": commits,
+            },
+        )
 
     def _get_permission(self, call: Call) -> Reply:
         login = call.params["username"]

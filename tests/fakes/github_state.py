@@ -168,6 +168,8 @@ class GitHubState:
         self.refused_lines: set[tuple[str, int]] = set()
         # compare results: (base, head) -> (status, diff of base...head)
         self.comparisons: dict[tuple[str, str], tuple[str, str]] = {}
+        # commit messages of a comparison's commits (a merge group's), by (base, head)
+        self.compare_messages: dict[tuple[str, str], list[str]] = {}
         # Review threads, by their first comment's id (see fakes.github_graphql).
         self.outdated_comments: set[int] = set()
         self.resolved_threads: set[int] = set()
@@ -233,9 +235,13 @@ class GitHubState:
         """GitHub marks a comment outdated when the code under it changed."""
         self.outdated_comments.add(comment_id)
 
-    def set_compare(self, base: str, head: str, *, status: str, diff: str = "") -> None:
-        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…) and diff."""
+    def set_compare(
+        self, base: str, head: str, *, status: str, diff: str = "", messages: tuple[str, ...] = ()
+    ) -> None:
+        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…), diff, and the
+        messages of its commits."""
         self.comparisons[(base, head)] = (status, diff)
+        self.compare_messages[(base, head)] = list(messages)
 
     def set_file(self, ref: str, path: str, text: str) -> None:
         """Serve ``text`` for ``GET /contents/{path}?ref={ref}`` (no ref means ``main``)."""
