@@ -40,7 +40,7 @@ def label_json(name: str) -> JSON:
         "node_id": f"LA_{digest[:10]}",
         "url": f"{WEB_ROOT}/labels/{name}",
         "name": name,
-        "description": None,
+        "description": "",
         "color": digest[:6],
         "default": False,
     }
@@ -345,7 +345,13 @@ class ProcessFake:
             teams = [self.teams.get(f"{self.owner}/{t}", []) for t in requested["teams"]]
             if login in requested["users"] or any(login in members for members in teams):
                 count += 1
-        return Reply(200, {"total_count": count, "incomplete_results": False, "items": []})
+        body = {
+            "total_count": count,
+            "incomplete_results": False,
+            "items": [],
+            "search_type": "lexical",
+        }
+        return Reply(200, body)
 
     def team_members(self, call: Call) -> Reply:
         if not self.teams_readable:
