@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from action_runner import pr_event
+from fakes.git_history import Change, fast_import
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 
 PR_CREATED = datetime(2024, 6, 1, 12, tzinfo=UTC)
 AUTHOR = "Codertocat"  # the example event's PR author
 ALICE = "1111+alice@users.noreply.github.com"  # noreply: a login without asking GitHub
+NOREPLY_AUTHOR = "21031067+Codertocat@users.noreply.github.com"
+BOT = "49699333+dependabot[bot]@users.noreply.github.com"
 # The accounts GitHub links commit emails to (what `author.login` says in its API).
 LINKED = {
     ALICE: "alice",
@@ -32,8 +35,8 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def ago(days: float) -> str:
-    return iso(PR_CREATED - timedelta(days=days))
+def at(days_before: float) -> datetime:
+    return PR_CREATED - timedelta(days=days_before)
 
 
 @dataclass(frozen=True)
@@ -57,44 +60,39 @@ class HistoryRepo:
         return rows
 
 
+def edit(
+    name: str, email: str, days_before: float, text: str, path: str = "src/pay/charge.py"
+) -> Change:
+    return Change(name, email, at(days_before), {path: text})
+
+
 def build_history(root: Path) -> HistoryRepo:
     """src/pay/charge.py, known to bob (8 recent commits under two emails that the base's
     .mailmap joins) and alice (5, more recent); carol's 12 are 450 days old; a bot commits
     daily; dave touched only the docs. The PR (by Codertocat) changes 30 lines of
-    charge.py and 2 of docs/guide.md."""
-    repo = GitRepo(root)
-    repo.write("src/pay/charge.py", "".join(f"line {i}\n" for i in range(40)))
-    repo.write("docs/guide.md", "# Guide\n")
-    repo.write(".mailmap", "Bob <bob@corp.example> <bob.old@corp.example>\n")
-    repo.write(".github/CODEOWNERS", f"* @{AUTHOR}\n/src/pay/ @payments-lead @{AUTHOR}/payments\n")
-    repo.commit_as(AUTHOR, "21031067+Codertocat@users.noreply.github.com", ago(500))
-    for i in range(12):
-        repo.write("src/pay/charge.py", f"carol {i}\n" + "x\n" * 40)
-        repo.commit_as("Carol", "carol@example.com", ago(460 - i))
-    for i, (email, days) in enumerate(
-        [("bob.old@corp.example", 20)] * 4 + [("bob@corp.example", 10)] * 4
-    ):
-        repo.write("src/pay/charge.py", f"bob {i}\n" + "x\n" * 40)
-        repo.commit_as("Bob", email, ago(days + 0.1 * i))
-    for i in range(5):
-        repo.write("src/pay/charge.py", f"alice {i}\n" + "x\n" * 40)
-        repo.commit_as("Alice", ALICE, ago(7 - i))
-    for i in range(10):
-        repo.write("src/pay/charge.py", f"deps {i}\n" + "x\n" * 40)
-        repo.commit_as(
-            "dependabot[bot]",
-            "49699333+dependabot[bot]@users.noreply.github.com",
-            ago(1.5 - 0.1 * i),
-        )
-    for i in range(2):
-        repo.write("docs/guide.md", f"# Guide {i}\n")
-        repo.commit_as("Dave", "dave@example.com", ago(1 - 0.1 * i))
-    base = repo.git("rev-parse", "HEAD").strip()
-    repo.git("checkout", "-q", "-b", "feature")
-    repo.write("src/pay/charge.py", "".join(f"new {i}\n" for i in range(15)) + "x\n" * 26)
-    repo.write("docs/guide.md", "# Guide\nMore.\n")
-    head = repo.commit_as(AUTHOR, "21031067+Codertocat@users.noreply.github.com", iso(PR_CREATED))
-    return HistoryRepo(repo, base, head)
+    charge.py and 3 of docs/guide.md."""
+    body = "x\n" * 40
+    charge = "src/pay/charge.py"
+    bob = [("bob.old@corp.example", 20)] * 4 + [("bob@corp.example", 10)] * 4
+    changes = [
+        Change(AUTHOR, NOREPLY_AUTHOR, at(500), {
+            charge: "".join(f"line {i}\n" for i in range(40)),
+            "docs/guide.md": "# Guide\n",
+            ".mailmap": "Bob <bob@corp.example> <bob.old@corp.example>\n",
+            ".github/CODEOWNERS": f"* @{AUTHOR}\n/src/pay/ @payments-lead @{AUTHOR}/payments\n",
+        }),
+        *[edit("Carol", "carol@example.com", 460 - i, f"c{i}\n{body}") for i in range(12)],
+        *[edit("Bob", mail, days + i / 10, f"b{i}\n{body}") for i, (mail, days) in enumerate(bob)],
+        *[edit("Alice", ALICE, 7 - i, f"a{i}\n{body}") for i in range(5)],
+        *[edit("dependabot[bot]", BOT, 1.5 - i / 10, f"d{i}\n{body}") for i in range(10)],
+        *[edit("Dave", "dave@example.com", 1 - i / 10, f"# G{i}\n", "docs/guide.md") for i in range(2)],
+        Change(AUTHOR, NOREPLY_AUTHOR, PR_CREATED, {
+            charge: "".join(f"new {i}\n" for i in range(15)) + "x\n" * 26,
+            "docs/guide.md": "# Guide\nMore.\n",
+        }, branch="feature"),
+    ]  # fmt: skip
+    tips = fast_import(root, changes, checkout="feature")
+    return HistoryRepo(GitRepo.existing(root), tips["main"], tips["feature"])
 
 
 def serve_pull(fake: FakeGitHub, history: HistoryRepo, number: int = 2) -> dict[str, Any]:

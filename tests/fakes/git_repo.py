@@ -17,10 +17,15 @@ GIT_ENV = {
 
 
 class GitRepo:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, init: bool = True) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
+        if init:
+            root.mkdir(parents=True, exist_ok=True)
+            self.git("init", "-q", "-b", "main")
+
+    @classmethod
+    def existing(cls, root: Path) -> GitRepo:
+        return cls(root, init=False)
 
     def git(self, *args: str) -> str:
         done = subprocess.run(
@@ -39,27 +44,6 @@ class GitRepo:
             target.write_bytes(content)
         else:
             target.write_bytes(content.encode("utf-8"))
-
-    def commit_as(self, name: str, email: str, date: str, message: str = "change") -> str:
-        """Commit everything as `name <email>`, authored and committed at ISO `date`."""
-        self.git("add", "-A")
-        env = {
-            **GIT_ENV,
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-            "GIT_COMMITTER_DATE": date,
-        }
-        subprocess.run(
-            ["git", "commit", "-q", "--allow-empty", "-m", message],
-            cwd=self.root,
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        return self.git("rev-parse", "HEAD").strip()
 
     def commit(self, message: str = "change") -> str:
         self.git("add", "-A")

@@ -17,7 +17,12 @@ AT = "2024-06-01T12:00:00Z"
 
 
 def client(fake: FakeGitHub) -> Github:
-    return Github(auth=Auth.Token("ghs_test"), base_url=fake.base_url, seconds_between_writes=None)
+    return Github(
+        auth=Auth.Token("ghs_test"),
+        base_url=fake.base_url,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
 
 
 @pytest.fixture
