@@ -18,6 +18,7 @@ PR_CREATED = datetime(2024, 6, 1, 12, tzinfo=UTC)
 AUTHOR = "Codertocat"  # the example event's PR author
 ALICE = "1111+alice@users.noreply.github.com"  # noreply: a login without asking GitHub
 NOREPLY_AUTHOR = "21031067+Codertocat@users.noreply.github.com"
+GUIDE = "docs/guide.md"
 BOT = "49699333+dependabot[bot]@users.noreply.github.com"
 # The accounts GitHub links commit emails to (what `author.login` says in its API).
 LINKED = {
@@ -85,7 +86,7 @@ def build_history(root: Path) -> HistoryRepo:
         *[edit("Bob", mail, days + i / 10, f"b{i}\n{body}") for i, (mail, days) in enumerate(bob)],
         *[edit("Alice", ALICE, 7 - i, f"a{i}\n{body}") for i in range(5)],
         *[edit("dependabot[bot]", BOT, 1.5 - i / 10, f"d{i}\n{body}") for i in range(10)],
-        *[edit("Dave", "dave@example.com", 1 - i / 10, f"# G{i}\n", "docs/guide.md") for i in range(2)],
+        *[edit("Dave", "dave@example.com", 1 - i / 10, f"# G{i}\n", GUIDE) for i in range(2)],
         Change(AUTHOR, NOREPLY_AUTHOR, PR_CREATED, {
             charge: "".join(f"new {i}\n" for i in range(15)) + "x\n" * 26,
             "docs/guide.md": "# Guide\nMore.\n",
