@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github, bench_runs
+from bench import (
+    bench_anchoring,
+    bench_concurrency,
+    bench_diff,
+    bench_github,
+    bench_routing,
+    bench_runs,
+)
 
 SECTIONS = [
     ("Diff pipeline: parse + chunk + render (issue 3)", bench_diff.main),
@@ -15,6 +22,7 @@ SECTIONS = [
         "Whole runs, fake model with 0.2 s latency (issue 7; JSON in bench/results/)",
         bench_runs.main,
     ),
+    ("Reviewer routing: 50,000 commits, 2,000 changed files (issue 12)", bench_routing.main),
 ]
 
 

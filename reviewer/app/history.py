@@ -17,6 +17,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 GIT_TIMEOUT_S = 600
+PATHSPEC_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +102,24 @@ class Checkout:
             return None
 
     def history(self, paths: Sequence[str]) -> list[GitCommit]:
-        """Every non-merge commit reachable from the base commit that touched `paths`."""
+        """Every non-merge commit reachable from the base commit that touched `paths`, with
+        only those of its files. Past PATHSPEC_LIMIT paths, git's pathspec matching costs
+        more than reading the whole log (2,000 paths over 50,000 commits: minutes against
+        seconds), so the whole log is read and filtered here."""
         if not paths:
             return []
+        wanted = set(paths)
+        limit = ["--", *paths] if len(paths) <= PATHSPEC_LIMIT else []
         out = self._git(
-            "log", "--use-mailmap", "--no-merges", "-z", "--name-only",
-            "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI", self._base, "--", *paths,
+            "log", "--use-mailmap", "--no-merges", "--no-renames", "-z", "--name-only",
+            "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI", self._base, *limit,
         )  # fmt: skip
-        return parse_log(out)
+        found = []
+        for commit in parse_log(out):
+            touched = tuple(p for p in commit.paths if p in wanted)
+            if touched:
+                found.append(GitCommit(commit.sha, commit.name, commit.email, commit.date, touched))
+        return found
 
 
 def parse_log(out: str) -> list[GitCommit]:

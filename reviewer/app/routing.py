@@ -64,13 +64,14 @@ def route(run: Run) -> Routed | None:
     changed = (checkout.changed_lines(run.target.head_sha) if checkout else None) or (
         github.changed_lines()
     )
-    weights = file_weights(changed)
     t, decay = pull.created_at, settings.familiarity_decay
     history: History = (
-        local_history(checkout, repository, weights, t=t, decay=decay)
+        local_history(checkout, repository, file_weights(changed), t=t, decay=decay)
         if checkout is not None
         else api_history(repository, changed, base_sha=run.target.base_sha, t=t)
     )
+    # Scores are over the files whose history was read (all of them, locally).
+    weights = file_weights({path: changed[path] for path in history.covered})
     ranked = rank(touches(history.commits, t), weights, t, decay)
     rules = Selection(
         wanted=max(settings.assign_reviewers - len(already - {pull.author}), 0),
@@ -99,7 +100,9 @@ def route(run: Run) -> Routed | None:
             if reached_minimum(ranked, rules)
             else "Nobody reached `min-familiarity`"
         )
-        fallback, source_file = _code_owners(run, checkout, pull, weights, rules, repository)
+        fallback, source_file = _code_owners(
+            run, checkout, pull, file_weights(changed), rules, repository
+        )
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
     notes = [] if dry_run else github.request_reviewers(users, teams)

@@ -29,7 +29,7 @@ MAX_RESOLVED = 40
 class History:
     commits: list[AuthoredCommit]
     source: str  # for the summary, with the bound when there is one
-    api_calls: int = 0
+    covered: tuple[str, ...]  # the changed files whose history was read
 
 
 def local_history(
@@ -65,7 +65,7 @@ def local_history(
         f"the workspace's git history of the base branch ({len(raw)} commits to the "
         f"{len(weights)} changed files; {calls} author(s) looked up on GitHub)"
     )
-    return History(commits, source, calls)
+    return History(commits, source, tuple(sorted(weights)))
 
 
 def _authored(commit: GitCommit, logins: Mapping[str, str | None]) -> AuthoredCommit:
@@ -82,11 +82,9 @@ def api_history(
 ) -> History:
     top = sorted(changed, key=lambda p: (-changed[p], p))[:API_FILES]
     commits: list[AuthoredCommit] = []
-    calls = 0
     cut = 0
     for path in top:
         found = repository.path_history(path, sha=base_sha, until=t, max_pages=API_PAGES)
-        calls += max(1, -(-len(found.commits) // 100))
         commits += found.commits
         cut += found.truncated
     source = (
@@ -95,4 +93,4 @@ def api_history(
         + (f" ({cut} file(s) had more, not read)" if cut else "")
         + "; check out with `fetch-depth: 0` to use the whole history"
     )
-    return History(commits, source, calls)
+    return History(commits, source, tuple(top))

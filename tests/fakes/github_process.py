@@ -281,13 +281,20 @@ class ProcessFake:
     def _list_commits(self, call: Call) -> Reply:
         query = call.recorded.query
         path, until = query.get("path"), query.get("until")
-        found = [
-            c
-            for c in self.history
-            if (path is None or path in c.paths) and (until is None or _ts(c.date) <= _ts(until))
-        ]
+        candidates = self.history if path is None else self._by_path().get(path, [])
+        found = [c for c in candidates if until is None or _ts(c.date) <= _ts(until)]
         found.sort(key=lambda c: _ts(c.date), reverse=True)
         return paginate(call, [self._commit_json(c) for c in found])
+
+    def _by_path(self) -> dict[str, list[FakeCommit]]:
+        """Commits per path, rebuilt when the history grew (benchmarks hold 50,000)."""
+        if getattr(self, "_path_index_size", -1) != len(self.history):
+            index: dict[str, list[FakeCommit]] = {}
+            for commit in self.history:
+                for path in commit.paths:
+                    index.setdefault(path, []).append(commit)
+            self._path_index, self._path_index_size = index, len(self.history)
+        return self._path_index
 
     def _get_commit(self, call: Call) -> Reply:
         commit = next((c for c in self.history if c.sha == call.params["ref"]), None)
