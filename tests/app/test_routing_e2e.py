@@ -112,6 +112,20 @@ def test_codeowners_from_the_base_when_nobody_is_familiar_enough(
     )
 
 
+def test_a_team_the_token_cannot_request_is_reported_and_the_users_still_asked(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
+) -> None:
+    event = serve_pull(fake_github, history)
+    fake_github.teams_readable = False  # GITHUB_TOKEN: no organisation access
+    inputs = {**ROUTING_ONLY, "min-familiarity": "50"}
+    result = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=inputs, workspace=history.repo.root
+    )
+    assert result.returncode == 0, result.stderr
+    assert fake_github.requested_of(2) == {"users": ["payments-lead"], "teams": []}
+    assert "::warning::GitHub refused to request a review from payments" in result.stdout
+
+
 def test_without_local_history_the_api_is_used_within_a_stated_bound(
     tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
 ) -> None:

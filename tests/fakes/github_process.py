@@ -227,6 +227,14 @@ class ProcessFake:
         unknown = [t for t in teams if f"{self.owner}/{t}" not in self.teams]
         if outsiders or unknown:
             return error(422, NOT_COLLABORATOR.format(repo=self.full_name))
+        if teams and not self.teams_readable:
+            # What GitHub answers GITHUB_TOKEN (no organisation access) for a team request.
+            node = f"T_{teams[0]}"
+            return error(
+                422,
+                "Validation Failed",
+                errors=[f"Could not resolve to a node with the global id of '{node}'."],
+            )
         requested = self.requested_of(call.number)
         at = self.now()
         for user in users:
