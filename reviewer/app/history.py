@@ -101,19 +101,23 @@ class Checkout:
         except subprocess.SubprocessError:
             return None
 
-    def history(self, paths: Sequence[str]) -> list[GitCommit]:
+    def history(self, paths: Sequence[str]) -> list[GitCommit] | None:
         """Every non-merge commit reachable from the base commit that touched `paths`, with
-        only those of its files. Past PATHSPEC_LIMIT paths, git's pathspec matching costs
-        more than reading the whole log (2,000 paths over 50,000 commits: minutes against
-        seconds), so the whole log is read and filtered here."""
+        only those of its files; None if git fails. Past PATHSPEC_LIMIT paths, git's
+        pathspec matching costs more than reading the whole log (2,000 paths over 50,000
+        commits: minutes against seconds), so the whole log is read and filtered here."""
         if not paths:
             return []
         wanted = set(paths)
         limit = ["--", *paths] if len(paths) <= PATHSPEC_LIMIT else []
-        out = self._git(
-            "log", "--use-mailmap", "--no-merges", "--no-renames", "-z", "--name-only",
-            "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI", self._base, *limit,
-        )  # fmt: skip
+        try:
+            out = self._git(
+                "log", "--use-mailmap", "--no-merges", "--no-renames", "-z", "--name-only",
+                "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI", self._base, *limit,
+            )  # fmt: skip
+        except subprocess.SubprocessError as error:
+            log.warning("Could not read the workspace's history (%s); using the API.", error)
+            return None
         found = []
         for commit in parse_log(out):
             touched = tuple(p for p in commit.paths if p in wanted)

@@ -65,11 +65,11 @@ def route(run: Run) -> Routed | None:
         github.changed_lines()
     )
     t, decay = pull.created_at, settings.familiarity_decay
-    history: History = (
-        local_history(checkout, repository, file_weights(changed), t=t, decay=decay)
-        if checkout is not None
-        else api_history(repository, changed, base_sha=run.target.base_sha, t=t)
-    )
+    history: History | None = None
+    if checkout is not None:
+        history = local_history(checkout, repository, file_weights(changed), t=t, decay=decay)
+    if history is None:
+        history = api_history(repository, changed, base_sha=run.target.base_sha, t=t)
     # Scores are over the files whose history was read (all of them, locally).
     weights = file_weights({path: changed[path] for path in history.covered})
     ranked = rank(touches(history.commits, t), weights, t, decay)

@@ -39,8 +39,10 @@ def local_history(
     *,
     t: datetime,
     decay: float,
-) -> History:
+) -> History | None:
     raw = checkout.history(sorted(weights))
+    if raw is None:
+        return None
     by_email: dict[str, GitCommit] = {}
     for commit in raw:
         by_email.setdefault(commit.email, commit)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reviewer.core.ownership import Owner
+from reviewer.core.render import one_line, sanitize
 from reviewer.core.routing import UNLINKED, Outcome, Pick
 
 TITLE = "### Suggested reviewers"
@@ -23,11 +24,16 @@ class RoutingReport:
     notes: tuple[str, ...] = ()
 
 
+def _cell(text: str) -> str:
+    """Paths come from the repository (a PR may have named them): inert in a table."""
+    return sanitize(one_line(text, 160)).replace("|", "\\|")
+
+
 def _name(who: str) -> str:
     # Logins and team slugs only (GitHub's character set), or an address never linked to
     # an account, shown without its domain so that nobody's email is published.
     if who.startswith(UNLINKED):
-        return f"`{who.removeprefix(UNLINKED).split('@', 1)[0]}@…` (no GitHub account)"
+        return f"{_cell(who.removeprefix(UNLINKED).split('@', 1)[0])}@… (no GitHub account)"
     return f"@{who}"
 
 
@@ -40,7 +46,8 @@ def render_routing(report: RoutingReport) -> str:
             outcome = pick.outcome.value + (f" ({pick.detail})" if pick.detail else "")
             if pick.outcome is Outcome.REQUESTED:
                 outcome = f"**{outcome}**"
-            lines.append(f"| {_name(c.who)} | {c.score:.2f} | {c.reason(report.t)} | {outcome} |")
+            why = _cell(c.reason(report.t))
+            lines.append(f"| {_name(c.who)} | {c.score:.2f} | {why} | {outcome} |")
     else:
         lines.append("Nobody in the history of the changed files could be suggested.")
     if report.fallback:
@@ -52,5 +59,5 @@ def render_routing(report: RoutingReport) -> str:
             f"`{report.fallback_from}`: {owners}.",
         ]
     lines += ["", f"<sub>History: {report.source}.</sub>"]
-    lines += [f"- {note}" for note in report.notes]
+    lines += [f"- {_cell(note)}" for note in report.notes]
     return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +20,7 @@ from reviewer.github.pages import collect, parse_time
 
 log = logging.getLogger(__name__)
 
+_ISO = "%Y-%m-%dT%H:%M:%SZ"  # the form GitHub documents for `since`/`until`
 _MERGE_QUEUE = """
 query($owner: String!, $name: String!, $branch: String!) {
   repository(owner: $owner, name: $name) {
@@ -81,7 +82,7 @@ class RepositoryCalls:
         """Commits to `path` reachable from `sha`, up to `until`, newest first, at most
         `max_pages` pages of 100. Authors are logins where GitHub links the commit to an
         account, else `email:<address>`."""
-        params = {"sha": sha, "path": path, "until": until.isoformat()}
+        params = {"sha": sha, "path": path, "until": until.astimezone(UTC).strftime(_ISO)}
         try:
             items, truncated = collect(
                 self._gh, f"{self._url}/commits", params, max_pages=max_pages
