@@ -94,7 +94,7 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
     ]
     scanned = [_scan_pull(scan, p, p.number in (queues.get(p.base_ref) or set())) for p in ready]
     for draft in (p for p in pulls if p.draft and process.sla_label in p.labels):
-        _pull_github(scan, draft.number).remove_label(process.sla_label)
+        _scan_pull(scan, draft, queued=False)  # back to draft: no longer overdue, cleared
     for item in scanned:
         if item.note:
             annotation("warning", f"#{item.pull.number}: {item.note}")

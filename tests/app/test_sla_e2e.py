@@ -145,6 +145,16 @@ def test_a_review_clears_the_breach(
     assert len(prs.writes()) == writes
 
 
+def test_a_pr_back_to_draft_is_cleared(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    scan(tmp_path, prs, fake_model, 30)
+    prs.pulls[1].draft = True
+    result = scan(tmp_path, prs, fake_model, 31)
+    assert result.outputs["open-prs"] == "4" and prs.labels[1] == []
+    assert "No longer overdue" in sla_comments(prs)[0]["body"]
+
+
 def test_a_push_after_changes_requested_restarts_the_clock(
     tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
 ) -> None:

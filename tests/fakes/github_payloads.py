@@ -226,7 +226,7 @@ def _label(name: str) -> JSON:
 
 
 def _team(org: str, slug: str) -> JSON:
-    from .github_process import team_json
+    from .github_process_setup import team_json
 
     return team_json(org, slug)
 
