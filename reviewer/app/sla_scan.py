@@ -40,7 +40,7 @@ from reviewer.core.sla_comment import (
     read_marker,
 )
 from reviewer.core.sla_report import ScannedPull, render_scan
-from reviewer.errors import ConfigError
+from reviewer.errors import EXIT_INCOMPLETE, ConfigError, GitHubError
 from reviewer.github.adapter import GitHubAdapter, make_github
 from reviewer.github.repository import RepositoryCalls
 
@@ -92,9 +92,18 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
         for base, queue in queues.items()
         if queue is None
     ]
-    scanned = [_scan_pull(scan, p, p.number in (queues.get(p.base_ref) or set())) for p in ready]
-    for draft in (p for p in pulls if p.draft and process.sla_label in p.labels):
-        _scan_pull(scan, draft, queued=False)  # back to draft: no longer overdue, cleared
+    scanned: list[ScannedPull] = []
+    failed: list[str] = []
+    drafts = [p for p in pulls if p.draft and process.sla_label in p.labels]
+    for pull in [*ready, *drafts]:  # a labelled draft is cleared: no longer overdue
+        try:
+            item = _scan_pull(scan, pull, pull.number in (queues.get(pull.base_ref) or set()))
+        except GitHubError as error:  # one PR's failure does not stop the others
+            failed.append(f"#{pull.number} could not be scanned: {error}")
+            continue
+        if not pull.draft:
+            scanned.append(item)
+    notes += failed
     for item in scanned:
         if item.note:
             annotation("warning", f"#{item.pull.number}: {item.note}")
@@ -110,7 +119,9 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
             "open-prs": str(len(scanned)),
         },
     )
-    return 0
+    for message in failed:
+        annotation("error", message)
+    return EXIT_INCOMPLETE if failed else 0
 
 
 def _pull_github(scan: Scan, number: int) -> GitHubAdapter:

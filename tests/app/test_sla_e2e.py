@@ -196,3 +196,16 @@ def test_a_bad_tier_is_a_configuration_error(
     assert result.returncode == 2
     assert "Input escalation, line 2: 'not a user!'" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_pr_that_cannot_be_read_is_reported_and_the_others_scanned(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    prs.fail_next("GET", r"/issues/3/timeline", 500, times=10)
+    result = run_action(
+        tmp_path, prs, fake_model, event=SCHEDULE, event_name="schedule", inputs=INPUTS,
+        now=at(30),
+    )  # fmt: skip
+    assert result.returncode == 3
+    assert "::error::#3 could not be scanned" in result.stdout
+    assert result.outputs["escalated"] == "1" and result.outputs["open-prs"] == "4"
