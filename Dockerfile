@@ -17,6 +17,14 @@ ENV TIKTOKEN_CACHE_DIR=/opt/tiktoken
 
 WORKDIR /app
 
+# git: reviewer routing reads the base branch's history from the workspace checkout
+# (fetch-depth: 0), read-only; without git it falls back to GitHub's API. Debian's
+# current git: its version is the image's, not pinned here.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so this layer stays cached until the lock changes. Wheels only:
 # the slim image has no compilers, and every locked package ships wheels.
 # Then bake the tokenizer files (tiktoken checks their sha256 when it downloads them).

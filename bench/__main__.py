@@ -10,6 +10,7 @@ from bench import (
     bench_diff,
     bench_findings,
     bench_github,
+    bench_routing,
     bench_runs,
     bench_savings,
     bench_startup,
@@ -27,6 +28,7 @@ SECTIONS = [
     ("5,000 findings: anchoring, planning, rendering (issue 15)", bench_findings.main),
     ("Tokens saved: vendored trees, deletion-only hunks, re-runs (issue 15)", bench_savings.main),
     ("Start-up CPU (issue 15)", bench_startup.main),
+    ("Reviewer routing: 50,000 commits, 2,000 changed files (issue 12)", bench_routing.main),
 ]
 
 

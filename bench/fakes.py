@@ -16,14 +16,19 @@ TESTS = Path(__file__).resolve().parents[1] / "tests"
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+from fakes.git_history import Change, fast_import  # noqa: E402
 from fakes.github import FakeGitHub  # noqa: E402
+from fakes.github_process import FakeCommit  # noqa: E402
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger  # noqa: E402
 
 __all__ = [
+    "Change",
+    "FakeCommit",
     "FakeGitHub",
     "FakeModelServer",
     "ReadingModel",
     "Trigger",
+    "fast_import",
     "served_github",
     "served_model",
 ]

@@ -10,6 +10,7 @@ Runs in process must not overlap (they redirect the process's stdout and stderr)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -17,6 +18,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from fakes.git_repo import GitRepo
@@ -71,21 +73,23 @@ def tiktoken_env() -> dict[str, str]:
     return {"TIKTOKEN_CACHE_DIR": str(SHARED_TIKTOKEN)} if SHARED_TIKTOKEN.is_dir() else {}
 
 
-def fast_runtime(sleeps: list[float]) -> Runtime:
+def fast_runtime(sleeps: list[float], now: datetime | None = None) -> Runtime:
     """The production waits, recorded in `sleeps` instead of slept. PyGithub's pause between
-    writes and urllib3's read backoff sleep inside those libraries, so they are zero."""
-    return Runtime(github_write_pause_s=0.0, github_retry_backoff=0.0, sleep=sleeps.append)
+    writes and urllib3's read backoff sleep inside those libraries, so they are zero.
+    `now`: the time of day the run sees (the SLA scan's clock)."""
+    runtime = Runtime(github_write_pause_s=0.0, github_retry_backoff=0.0, sleep=sleeps.append)
+    return runtime if now is None else dataclasses.replace(runtime, now=lambda: now)
 
 
 def run_in_process(
-    argv: list[str], env: dict[str, str], *, cwd: Path
+    argv: list[str], env: dict[str, str], *, cwd: Path, now: datetime | None = None
 ) -> tuple[int, str, str, list[float]]:
     """`reviewer.cli.main(argv)` with `env`, from `cwd`: exit code, stdout, stderr, sleeps."""
     sleeps: list[float] = []
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main(argv, env=env, runtime=fast_runtime(sleeps))
+            code = main(argv, env=env, runtime=fast_runtime(sleeps, now))
         except SystemExit as stop:  # argparse: --help, --version, a bad flag
             code = stop.code if isinstance(stop.code, int) else 2
     return code, out.getvalue(), err.getvalue(), sleeps
@@ -152,6 +156,7 @@ def run_action(
     workspace: Path | None = None,
     api_prefix: str = "",
     subprocess_run: bool = False,
+    now: datetime | None = None,
 ) -> ActionResult:
     workspace = workspace or tmp_path / "workspace"
     workspace.mkdir(exist_ok=True)
@@ -186,7 +191,7 @@ def run_action(
         env[f"INPUT_{name.upper()}"] = value
     env.update(extra_env or {})
     if not subprocess_run:
-        code, stdout, stderr, sleeps = run_in_process([], env, cwd=workspace)
+        code, stdout, stderr, sleeps = run_in_process([], env, cwd=workspace, now=now)
         return ActionResult(
             code, stdout, stderr, parse_outputs(output.read_text()), summary.read_text(), sleeps
         )

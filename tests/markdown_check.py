@@ -8,7 +8,7 @@ import re
 from markdown_it import MarkdownIt
 
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-MARKER = re.compile(r"<!-- reviewer:(?:finding|summary|state)\b")
+MARKER = re.compile(r"<!-- reviewer:(?:finding|summary|state|verdict)\b")
 MENTION = re.compile(r"(?<![\w`\u200b])@[A-Za-z0-9]")
 
 

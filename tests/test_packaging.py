@@ -56,6 +56,15 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "related-context-tokens": "800",
     "context-report": "",
     "verify": "false",
+    "review": "true",
+    "assign-reviewers": "0",
+    "familiarity-decay": "0.05",
+    "max-open-reviews": "5",
+    "min-familiarity": "0.5",
+    "review-sla": "24",
+    "escalation": "",
+    "escalation-sla": "12",
+    "sla-label": "review-overdue",
 }
 EXPECTED_OUTPUTS = {
     "findings",
@@ -67,6 +76,9 @@ EXPECTED_OUTPUTS = {
     "completion-tokens",
     "cost",
     "findings-file",
+    "overdue",
+    "escalated",
+    "open-prs",
 }
 ENTRYPOINT = ["/usr/local/bin/python", "-m", "reviewer"]
 

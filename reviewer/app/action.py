@@ -8,6 +8,7 @@ and the summary) → report (outputs, step summary, annotations, exit code).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, 
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import read_input, settings_from_inputs
 from reviewer.core.markdown import inert_line
-from reviewer.errors import ConfigError, ReviewerError
+from reviewer.errors import ConfigError, GitHubError, ReviewerError
 from reviewer.github.event import (
     WRITE_PERMISSIONS,
     PullRequestNumber,
@@ -40,11 +41,24 @@ def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
     started = runtime.clock()
     runner = RunnerEnv.from_env(env)
     try:
+        # Each mode's machinery loads only when the event asks for it: skips and mistakes
+        # end quickly, and a review loads nothing of the review process it does not use.
+        if runner.event_name == "merge_group":
+            from reviewer.app.merge_gate import run_merge_gate
+
+            return run_merge_gate(env, runner, runtime, load_event(runner.event_path))
+        if _is_sla_scan(env, runner):
+            from reviewer.app.sla_scan import run_sla_scan
+
+            return run_sla_scan(env, runner, runtime)
         run = resolve(env, runner, runtime, started)
         if isinstance(run, Skip):
             return _skip(runner, run)
-        # The review's machinery (the model's and GitHub's clients, tiktoken) loads only
-        # for a run that has a pull request to review: skips and mistakes end quickly.
+        run = _route(run)
+        if not run.settings.process.review:
+            append_step_summary(runner.step_summary_path, run.appendix)
+            write_outputs(runner.output_path, {"verdict": "skip"})
+            return 0
         from reviewer.app.publish_stages import publish, report
         from reviewer.app.review_stages import reconcile, review
 
@@ -54,9 +68,40 @@ def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
         return report(run, published)
     except ReviewerError as error:
         # The message goes to the log as an annotation (cli.py); the job's step summary and
-        # outputs still say the review did not complete, for people and later steps.
+        # outputs still say the run did not complete, for people and later steps.
         _unfinished(runner, error)
         raise
+
+
+def _is_sla_scan(env: Mapping[str, str], runner: RunnerEnv) -> bool:
+    """A `schedule` run, or a `workflow_dispatch` one that names no pull request."""
+    if runner.event_name == "schedule":
+        return True
+    if runner.event_name != "workflow_dispatch" or read_input(env, "pr-number"):
+        return False
+    inputs = load_event(runner.event_path).get("inputs") or {}
+    return not str(inputs.get("pr-number") or inputs.get("pr_number") or "").strip()
+
+
+def _route(run: Run) -> Run:
+    """Reviewer routing before the review, so people are asked without waiting for the
+    model. A failure only warns when a review follows; routing alone fails the run."""
+    from reviewer.app.routing import route, wants_routing
+
+    if not wants_routing(run):
+        return run
+    try:
+        routed = route(run)
+    except GitHubError as error:
+        if not run.settings.process.review:
+            raise
+        annotation("warning", f"Reviewer routing failed: {error}")
+        return run
+    if routed is None:
+        return run
+    for note in routed.notes:
+        annotation("warning", note)
+    return dataclasses.replace(run, appendix=routed.section)
 
 
 def resolve(
@@ -70,6 +115,9 @@ def resolve(
             "`pull_request`. To review forks, run on `pull_request_target` (see README)."
         )
     settings = settings_from_inputs(env)
+    process = settings.process
+    if not process.review and process.assign_reviewers == 0:
+        return Skip("`review: false` and `assign-reviewers: 0`: nothing to do on this event.")
     found = target_from_event(
         runner.event_name,
         payload,

@@ -27,6 +27,9 @@ OUTPUT_NAMES = (
     "completion-tokens",
     "cost",
     "findings-file",
+    "overdue",  # the SLA scan's counts, for dashboards
+    "escalated",
+    "open-prs",
 )
 
 

@@ -179,6 +179,15 @@ ACTION_ONLY: Mapping[str, str] = MappingProxyType(
         "sarif-file": "--format sarif with --output FILE writes the same SARIF",
         "findings-file": "--format json with --output FILE writes the same report",
         "bot-login": "tells whose comments to trust on a pull request; local mode reads none",
+        "review": "local mode is a review; routing, SLAs and the merge queue act on GitHub",
+        "assign-reviewers": "requests reviewers on a pull request",
+        "familiarity-decay": "a reviewer-routing setting",
+        "max-open-reviews": "a reviewer-routing setting",
+        "min-familiarity": "a reviewer-routing setting",
+        "review-sla": "the SLA scan runs over a repository's open pull requests",
+        "escalation": "the SLA scan's escalation tiers",
+        "escalation-sla": "the SLA scan's escalation tiers",
+        "sla-label": "the SLA scan labels pull requests",
     }
 )
 

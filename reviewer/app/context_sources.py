@@ -25,6 +25,9 @@ MAX_API_READS = 60  # files read through the API for related code, per run
 MAX_GREP_FILES = 500
 
 
+_GIT = ("git", "-c", "safe.directory=*", "-c", "core.quotepath=off")
+
+
 class GitRepository:
     """`core.review_context.Repository` over git at one commit: `git grep` and `git show`,
     read-only, with no external drivers (nothing of the repository runs)."""
@@ -45,7 +48,8 @@ class GitRepository:
     def _git(self, *args: str) -> str | None:
         try:
             done = subprocess.run(
-                ["git", "-C", str(self._root), "-c", "core.quotepath=off", *args],
+                # safe.directory: the container runs as root in the runner user's checkout.
+                [*_GIT, "-C", str(self._root), *args],
                 capture_output=True,
                 check=False,
                 timeout=120,

@@ -122,6 +122,7 @@ def _run_report(
         walkthrough=outcome.walkthrough,
         context_used=outcome.context_used,
         verify_usage=outcome.verify_usage,
+        appendix=run.appendix,
     )
 
 

@@ -50,6 +50,7 @@ class Run:
     identity: str | None  # the login our comments carry; None when it cannot be known
     runtime: Runtime
     started: float
+    appendix: str = ""  # a review-process section for the summary (suggested reviewers)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,5 @@ class Runtime:
     # Every wait the run chooses itself (Retry-After, backoff, write retries) goes here.
     sleep: Callable[[float], None] = field(default=time.sleep)
     clock: Callable[[], float] = field(default=time.monotonic)
+    # The time of day, for the SLA scan (tests set it; routing uses the PR's own times).
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

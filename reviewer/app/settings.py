@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from reviewer.app.process_settings import (
+    PROCESS_INPUT_NAMES,
+    ProcessSettings,
+    build_process_settings,
+)
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
 from reviewer.core.policy import OnUnreviewed
 from reviewer.core.pricing import Pricing
@@ -60,6 +65,7 @@ INPUT_NAMES = (
     "related-context-tokens",
     "context-report",
     "verify",
+    *PROCESS_INPUT_NAMES,
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -130,6 +136,7 @@ class Settings:
     related_context_tokens: int = DEFAULT_RELATED_CONTEXT_TOKENS
     context_report: str = ""  # a file in the workspace (or, locally, any path)
     verify: bool = False
+    process: ProcessSettings = field(default_factory=ProcessSettings)
 
     def guidance_sources(self) -> GuidanceSources:
         return GuidanceSources(
@@ -166,23 +173,30 @@ def read_input(env: Mapping[str, str], name: str) -> str:
     return ""
 
 
-def settings_from_inputs(env: Mapping[str, str]) -> Settings:
+def settings_from_inputs(env: Mapping[str, str], *, model: bool | None = None) -> Settings:
     """Build Settings from `INPUT_*` variables; raise ConfigError naming the bad input."""
     raw = {name: read_input(env, name) for name in INPUT_NAMES}
-    return build_settings(raw)
+    return build_settings(raw, model=model)
 
 
-def build_settings(raw: Mapping[str, str], naming: Naming = ACTION_NAMING) -> Settings:
+def build_settings(
+    raw: Mapping[str, str], naming: Naming = ACTION_NAMING, *, model: bool | None = None
+) -> Settings:
     """Validate raw string values keyed by input name (missing or empty = default).
-    Errors name the setting as `naming` says: an input, or a flag in local mode."""
+    Errors name the setting as `naming` says: an input, or a flag in local mode.
+
+    `model`: whether the run asks the model, so needs its key; by default when the
+    `review` input is true (the SLA scan and the merge-queue gate never do)."""
 
     def get(name: str) -> str:
         return raw.get(name, "").strip()
 
     what = naming.describe
+    process = build_process_settings(get)
     base_url = get("base-url") or None
     api_key = get("api-key")
-    if not api_key and base_url is None:
+    needs_model = process.review if model is None else model
+    if needs_model and not api_key and base_url is None:
         raise ConfigError("No API key for the model.", hint=naming.no_api_key_hint)
     return Settings(
         github_token=get("github-token"),
@@ -250,6 +264,7 @@ def build_settings(raw: Mapping[str, str], naming: Naming = ACTION_NAMING) -> Se
         ),
         context_report=get("context-report"),
         verify=_bool(get("verify"), "verify"),
+        process=process,
     )
 
 

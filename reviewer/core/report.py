@@ -57,3 +57,4 @@ class RunReport:
     walkthrough: tuple[FileNote, ...] = ()  # what the change does, per file
     context_used: tuple[str, ...] = ()  # related code and reports the model was given
     verify_usage: Usage = field(default_factory=Usage)  # part of `usage`
+    appendix: str = ""  # a section from the review process (suggested reviewers), markdown

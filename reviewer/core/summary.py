@@ -15,6 +15,7 @@ from reviewer.core.render import BADGES, finding_body
 from reviewer.core.report import RunReport
 from reviewer.core.severity import Severity
 from reviewer.core.state import state_block
+from reviewer.core.verdict_marker import verdict_marker
 
 # GitHub rejects comment bodies over 65,536 characters; keep room for the marker. A job's
 # step summary may hold 1 MiB: there, every finding is listed.
@@ -229,6 +230,7 @@ class SummaryParts:
     head: tuple[str, ...]
     sections: tuple[tuple[str, ...], ...]
     footer: str
+    verdict: str  # for the merge-queue gate (`core.verdict_marker`)
     state: str
     marker: str
 
@@ -257,9 +259,11 @@ def summary_parts(report: RunReport) -> SummaryParts:
                 _not_reviewed(report),
                 _context_used(report),
                 _reviewed_files(report),
+                [report.appendix] if report.appendix else [],
             )
         ),
         footer=_footer(report, complete),
+        verdict=verdict_marker(report.verdict.label),
         state=block,
         marker=summary_marker(report.head_sha),
     )
@@ -277,7 +281,9 @@ def render_summary(
     parts = parts or summary_parts(report)
     head = list(parts.head)
     sections = [list(section) for section in parts.sections]
-    tail = [parts.footer, parts.state, parts.marker] if with_marker else [parts.footer]
+    tail = [parts.footer]
+    if with_marker:
+        tail += [parts.verdict, parts.state, parts.marker]
     body = _join(head, sections, tail)
     while len(body) > max_chars:
         longest = max(sections, key=lambda s: len("\n".join(s)))

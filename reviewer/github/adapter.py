@@ -8,11 +8,12 @@ from reviewer.github.client import (
     ReviewComment,
     make_github,
 )
+from reviewer.github.pull_process import PullProcessCalls
 from reviewer.github.reads import GitHubReads
-from reviewer.github.writes import GitHubWrites
 
 __all__ = ["ChangedFile", "GitHubAdapter", "PostedReview", "ReviewComment", "make_github"]
 
 
-class GitHubAdapter(GitHubReads, GitHubWrites):
-    """Reads and writes for one pull request."""
+class GitHubAdapter(GitHubReads, PullProcessCalls):
+    """Reads and writes for one pull request (PullProcessCalls adds the review process's
+    to GitHubWrites')."""

@@ -87,6 +87,9 @@ def make_github(
         # POST is left out on purpose: see the module docstring.
         allowed_methods=frozenset({"GET", "HEAD", "PATCH", "PUT", "DELETE"}),
         max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_S,
+        # Retries used up: hand back GitHub's last answer (a GithubException the adapter
+        # translates), not urllib3's RetryError, which no caller could tell from a bug.
+        raise_on_status=False,
     )
     return Github(
         auth=Auth.Token(token),

@@ -50,18 +50,17 @@ def fetch_pull_diff(
 def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | None:
     """`git diff base...head` in the checkout, when it holds both commits; else None.
 
-    Read-only and with external diff drivers and textconv off: nothing from the PR runs."""
+    Read-only and with external diff drivers and textconv off: nothing from the PR runs.
+    `safe.directory`: the container runs as root in a checkout the runner's user owns."""
     if not workspace or not (Path(workspace) / ".git").exists():
         return None
-    git = ["git", "-C", workspace, "-c", "core.quotepath=off"]
+    git = ["git", "-C", workspace, "-c", "safe.directory=*", "-c", "core.quotepath=off"]
     for sha in (base_sha, head_sha):
-        probe = subprocess.run(
-            [*git, "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True, check=False
-        )
-        if probe.returncode != 0:
+        probe = _run([*git, "cat-file", "-e", f"{sha}^{{commit}}"])
+        if probe is None or probe.returncode != 0:
             log.info("The checkout lacks commit %s; using GitHub's files list.", sha[:12])
             return None
-    done = subprocess.run(
+    done = _run(
         [
             *git,
             "diff",
@@ -73,14 +72,21 @@ def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | 
             "--dst-prefix=b/",
             f"{base_sha}...{head_sha}",
         ],
-        capture_output=True,
-        check=False,
-        timeout=300,
     )
-    if done.returncode != 0:
-        log.warning("git diff failed in the checkout: %s", done.stderr.decode(errors="replace"))
+    if done is None or done.returncode != 0:
+        why = "git did not run" if done is None else done.stderr.decode(errors="replace")
+        log.warning("git diff failed in the checkout (%s); using GitHub's files list.", why)
         return None
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[bytes] | None:
+    """The finished command; None when git is missing or took too long."""
+    try:
+        return subprocess.run(command, capture_output=True, check=False, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.info("git could not run (%s).", error)
+        return None
 
 
 def diff_from_files(

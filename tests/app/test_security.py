@@ -228,8 +228,8 @@ def test_model_output_pings_nobody_and_forges_no_marker(
     fp = FINDING_MARKER.search(comment["body"])
     assert fp is not None and fp.group(1) != FORGED_FP
     (summary,) = fake_github.issue_comments
-    # Exactly our state block and our summary marker, the latter ending the body.
-    assert len(ANY_MARKER.findall(summary["body"])) == 2, summary["body"]
+    # Exactly our verdict, our state block and our summary marker, the last ending the body.
+    assert len(ANY_MARKER.findall(summary["body"])) == 3, summary["body"]
     assert SUMMARY_MARKER.search(summary["body"])
     assert "Secret for" in summary["body"]  # the second finding is listed, not dropped
     # The run's own credentials never show in the job log.

@@ -17,10 +17,15 @@ GIT_ENV = {
 
 
 class GitRepo:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, init: bool = True) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
+        if init:
+            root.mkdir(parents=True, exist_ok=True)
+            self.git("init", "-q", "-b", "main")
+
+    @classmethod
+    def existing(cls, root: Path) -> GitRepo:
+        return cls(root, init=False)
 
     def git(self, *args: str) -> str:
         done = subprocess.run(

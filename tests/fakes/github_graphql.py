@@ -30,6 +30,8 @@ def handle_graphql(state: GitHubState, token: TokenInfo, body: dict[str, Any]) -
     if "viewer" in query:
         # A bot's viewer login keeps REST's "[bot]" suffix (unlike a thread author's).
         return {"data": {"viewer": {"login": token.login}}}
+    if "mergeQueue" in query:
+        return _merge_queue(state, str(variables.get("branch", "")))
     return {"errors": [{"type": "UNSUPPORTED", "message": "The fake does not serve this query"}]}
 
 
@@ -65,6 +67,15 @@ def _resolver(state: GitHubState, comment_id: int) -> dict[str, Any] | None:
     if comment_id not in state.resolved_threads or login is None:
         return None
     return _author({"login": login, "type": "Bot" if login.endswith("[bot]") else "User"})
+
+
+def _merge_queue(state: GitHubState, branch: str) -> dict[str, Any]:
+    """`repository.mergeQueue(branch)`: null when the branch has no queue, like GitHub."""
+    queue = getattr(state, "merge_queue", {}).get(branch)
+    if queue is None:
+        return {"data": {"repository": {"mergeQueue": None}}}
+    nodes = [{"pullRequest": {"number": n}} for n in queue]
+    return {"data": {"repository": {"mergeQueue": {"entries": {"nodes": nodes}}}}}
 
 
 def _author(user: dict[str, Any]) -> dict[str, Any]:

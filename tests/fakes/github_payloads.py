@@ -166,6 +166,7 @@ def pull_json(state: GitHubState, pull: PullRequest) -> JSON:
     """A ``pull-request`` (open, mergeable, with counts derived from the fake's state)."""
     links = _pull_links(state, pull)
     head_repo = pull.head_repo_full_name or state.full_name
+    requested = getattr(state, "requested", {}).get(pull.number, {})
     return {
         "url": links["self"],
         "id": 1_000_000 + pull.number,
@@ -185,18 +186,18 @@ def pull_json(state: GitHubState, pull: PullRequest) -> JSON:
         "title": pull.title,
         "user": user_json(pull.user_login),
         "body": pull.body,
-        "labels": [],
+        "labels": [_label(n) for n in getattr(state, "labels", {}).get(pull.number, [])],
         "milestone": None,
         "active_lock_reason": None,
-        "created_at": FIXED_TIME,
+        "created_at": pull.created_at,
         "updated_at": FIXED_TIME,
         "closed_at": None,
         "merged_at": None,
         "merge_commit_sha": None,
         "assignee": None,
         "assignees": [],
-        "requested_reviewers": [],
-        "requested_teams": [],
+        "requested_reviewers": [user_json(u) for u in requested.get("users", [])],
+        "requested_teams": [_team(state.owner, t) for t in requested.get("teams", [])],
         "head": _branch_json(state, head_repo, pull.head_ref, pull.head_sha),
         "base": _branch_json(state, state.full_name, pull.base_ref, pull.base_sha),
         "_links": {rel: {"href": href} for rel, href in links.items()},
@@ -216,6 +217,18 @@ def pull_json(state: GitHubState, pull: PullRequest) -> JSON:
         "additions": sum(f.additions for f in pull.files),
         "deletions": sum(f.deletions for f in pull.files),
     }
+
+
+def _label(name: str) -> JSON:
+    from .github_process import label_json
+
+    return label_json(name)
+
+
+def _team(org: str, slug: str) -> JSON:
+    from .github_process_setup import team_json
+
+    return team_json(org, slug)
 
 
 def diff_entry_json(state: GitHubState, pull: PullRequest, f: DiffFile) -> JSON:

@@ -14,10 +14,9 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -26,9 +25,19 @@ from werkzeug.test import EnvironBuilder
 from . import github_payloads as payloads
 from .github_diff import Anchor, resolve_anchor
 from .github_graphql import handle_graphql
+from .github_http import (
+    Call,
+    Handler,
+    Reply,
+    body_too_long,
+    error,
+    not_found,
+    paginate,
+    unprocessable,
+)
+from .github_process import ProcessFake
 from .github_state import (
     DOCS_URL,
-    JSON,
     MAX_BODY_CHARS,
     SIDES,
     Fault,
@@ -69,63 +78,6 @@ class _Hook:
     seen: int = 0
 
 
-@dataclass
-class Reply:
-    status: int
-    payload: JSON = None
-    headers: dict[str, str] = field(default_factory=dict)
-    text: str | None = None  # sent as text/plain instead of JSON when set
-
-
-@dataclass
-class Call:
-    """A request that passed auth and routing, with its route parameters."""
-
-    request: Request
-    recorded: RecordedRequest
-    token: TokenInfo
-    params: dict[str, str]
-
-    @property
-    def body(self) -> Any:
-        return self.recorded.json
-
-    @property
-    def number(self) -> int:
-        return int(self.params["number"])
-
-
-Handler = Callable[[Call], Reply]
-
-
-def error(http_status: int, message: str, **extra: JSON) -> Reply:
-    """A GitHub-style error body; ``extra`` adds fields such as ``errors`` or ``status``."""
-    return Reply(http_status, {"message": message, "documentation_url": DOCS_URL, **extra})
-
-
-def not_found() -> Reply:
-    return error(404, "Not Found")
-
-
-def unprocessable(message: str) -> Reply:
-    """GitHub's 422 for review problems: a plain list of error strings."""
-    return error(422, "Unprocessable Entity", errors=[message], status="422")
-
-
-def body_too_long(resource: str) -> Reply:
-    problem = {
-        "resource": resource,
-        "code": "custom",
-        "field": "body",
-        "message": f"body is too long (maximum is {MAX_BODY_CHARS} characters)",
-    }
-    return error(422, "Validation Failed", errors=[problem], status="422")
-
-
-def _positive_int(raw: str | None, default: int) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else default
-
-
 def _contract_errors(method: str, path: str, body: Any) -> list[str]:
     """Documented rules the OpenAPI schema does not encode (create-review ``side`` values)."""
     if method != "POST" or not _REVIEWS_PATH.fullmatch(path) or not isinstance(body, dict):
@@ -140,7 +92,7 @@ def _contract_errors(method: str, path: str, body: Any) -> list[str]:
     ]
 
 
-class FakeGitHub(GitHubState):
+class FakeGitHub(GitHubState, ProcessFake):
     """A stateful fake of the GitHub REST API for the real PyGithub client.
 
     ``FakeGitHub(owner="Codertocat", repo="Hello-World")`` accepts token ``ghs_test``
@@ -150,12 +102,16 @@ class FakeGitHub(GitHubState):
 
     def __init__(self, owner: str = "Codertocat", repo: str = "Hello-World") -> None:
         super().__init__(owner, repo)
+        self._init_process()
         #: Client base URL (``http://127.0.0.1:PORT``), set by :meth:`install`.
         self.base_url = ""
         # Re-entrant: a hook may serve another client's request in the middle of one.
         self._lock = threading.RLock()
         self._hooks: list[_Hook] = []
         self._rate_reset = int(time.time()) + 3600
+        #: Called with each request before it is served (outside the fake's lock): tests of
+        #: concurrent runs use it to hold one run at a chosen request.
+        self.before_request: Callable[[Request], None] | None = None
         self._routes = self._build_routes()
 
     def install(self, httpserver: HTTPServer) -> FakeGitHub:
@@ -169,6 +125,8 @@ class FakeGitHub(GitHubState):
 
     def handle(self, request: Request) -> Response:
         """Answer one HTTP request (the pytest-httpserver handler)."""
+        if self.before_request is not None:
+            self.before_request(request)
         with self._lock:
             recorded, body_ok = self._record(request)
             self.api_root = request.host_url.rstrip("/") + recorded.prefix
@@ -297,25 +255,6 @@ class FakeGitHub(GitHubState):
             "X-GitHub-Media-Type": "github.v3; format=json",
         }
 
-    @staticmethod
-    def _paginate(call: Call, items: list[JSON]) -> Reply:
-        """One page of ``items`` with GitHub's ``Link`` header (next/last/prev/first)."""
-        query = call.recorded.query
-        per_page = min(_positive_int(query.get("per_page"), 30), 100)
-        page = _positive_int(query.get("page"), 1)
-        last = max(1, -(-len(items) // per_page))
-        others = {k: v for k, v in query.items() if k not in ("per_page", "page")}
-
-        def link(number: int, rel: str) -> str:
-            params = urlencode({**others, "per_page": per_page, "page": number})
-            return f'<{call.request.base_url}?{params}>; rel="{rel}"'
-
-        links = [link(page + 1, "next"), link(last, "last")] if page < last else []
-        if page > 1:
-            links += [link(page - 1, "prev"), link(1, "first")]
-        headers = {"Link": ", ".join(links)} if links else {}
-        return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
-
     # -- routing ----------------------------------------------------------------------------
 
     def _build_routes(self) -> list[tuple[str, re.Pattern[str], Handler]]:
@@ -325,7 +264,7 @@ class FakeGitHub(GitHubState):
             ("GET", "", self._get_repo),
             ("GET", pull, self._get_pull),
             ("GET", pull + "/files", self._list_files),
-            ("GET", pull + "/commits", self._list_commits),
+            ("GET", pull + "/commits", self._list_pull_commits),
             ("GET", pull + "/comments", self._list_review_comments),
             ("POST", pull + r"/comments/(?P<comment_id>\d+)/replies", self._reply_to_comment),
             ("GET", pull + "/reviews", self._list_reviews),
@@ -336,6 +275,8 @@ class FakeGitHub(GitHubState):
             ("POST", issue + "/comments", self._create_issue_comment),
             ("GET", comment, self._get_issue_comment),
             ("PATCH", comment, self._update_issue_comment),
+            ("DELETE", comment, self._delete_issue_comment),
+            *self.process_routes(),
             ("GET", r"/contents/(?P<path>.+)", self._get_contents),
             ("GET", r"/git/trees/(?P<tree_sha>[^/]+)", self._get_tree),
             ("GET", r"/compare/(?P<base>[^./]+)\.\.\.(?P<head>[^./]+)", self._compare),
@@ -347,6 +288,12 @@ class FakeGitHub(GitHubState):
         return [
             *routes,
             ("GET", re.compile("/user"), self._get_authenticated_user),
+            ("GET", re.compile("/search/issues"), self.search_issues),
+            (
+                "GET",
+                re.compile(r"/orgs/(?P<org>[^/]+)/teams/(?P<team_slug>[^/]+)/members"),
+                self.team_members,
+            ),
             ("POST", re.compile("/graphql"), self._graphql),
         ]
 
@@ -375,7 +322,7 @@ class FakeGitHub(GitHubState):
             return error(406, DIFF_TOO_LARGE, errors=[too_large])
         return Reply(200, text=pull.diff)
 
-    def _list_commits(self, call: Call) -> Reply:
+    def _list_pull_commits(self, call: Call) -> Reply:
         """The pull request's commits, oldest first, each with its message."""
         pull = self.pulls.get(call.number)
         if pull is None:
@@ -385,23 +332,23 @@ class FakeGitHub(GitHubState):
             payloads.commit_json(self, sha, messages.get(sha, f"Commit {sha[:7]}"))
             for sha in pull.commits
         ]
-        return self._paginate(call, commits)
+        return paginate(call, commits)
 
     def _list_files(self, call: Call) -> Reply:
         pull = self.pulls.get(call.number)
         if pull is None:
             return not_found()
-        return self._paginate(call, [payloads.diff_entry_json(self, pull, f) for f in pull.files])
+        return paginate(call, [payloads.diff_entry_json(self, pull, f) for f in pull.files])
 
     def _list_review_comments(self, call: Call) -> Reply:
         if call.number not in self.pulls:
             return not_found()
-        return self._paginate(call, self.review_comments_of(call.number))
+        return paginate(call, self.review_comments_of(call.number))
 
     def _list_reviews(self, call: Call) -> Reply:
         if call.number not in self.pulls:
             return not_found()
-        return self._paginate(call, self.reviews_of(call.number))
+        return paginate(call, self.reviews_of(call.number))
 
     def _create_review(self, call: Call) -> Reply:
         """Create a review with its comments, all or nothing, like GitHub."""
@@ -446,7 +393,7 @@ class FakeGitHub(GitHubState):
         if review is None:
             return not_found()
         comments = [c for c in self._review_comments if c["pull_request_review_id"] == review["id"]]
-        return self._paginate(call, comments)
+        return paginate(call, comments)
 
     def _find_review(self, call: Call) -> dict[str, Any] | None:
         if call.number not in self.pulls:
@@ -482,7 +429,7 @@ class FakeGitHub(GitHubState):
     def _list_issue_comments(self, call: Call) -> Reply:
         if call.number not in self.pulls:
             return not_found()
-        return self._paginate(call, self.issue_comments_of(call.number))
+        return paginate(call, self.issue_comments_of(call.number))
 
     def _create_issue_comment(self, call: Call) -> Reply:
         pull = self.pulls.get(call.number)
@@ -506,6 +453,13 @@ class FakeGitHub(GitHubState):
             return body_too_long("IssueComment")
         comment.update(body=call.body["body"], updated_at=self.now())
         return Reply(200, comment)
+
+    def _delete_issue_comment(self, call: Call) -> Reply:
+        comment = self.find_issue_comment(int(call.params["comment_id"]))
+        if comment is None:
+            return not_found()
+        self._issue_comments.remove(comment)
+        return Reply(204)
 
     # -- endpoints: contents and permissions ------------------------------------------------
 
@@ -565,7 +519,21 @@ class FakeGitHub(GitHubState):
         status, diff = found
         if call.request.headers.get("Accept", "") in DIFF_MEDIA_TYPES:
             return Reply(200, text=diff)
-        return Reply(200, {"status": status, "ahead_by": 1, "behind_by": 0, "files": []})
+        messages = self.compare_messages.get((call.params["base"], call.params["head"]), [])
+        commits = [
+            {"sha": f"{i:040x}", "commit": {"message": message}}
+            for i, message in enumerate(messages)
+        ]
+        return Reply(
+            200,
+            {
+                "status": status,
+                "ahead_by": len(commits) or 1,
+                "behind_by": 0,
+                "files": [],
+                "commits": commits,
+            },
+        )
 
     def _create_status(self, call: Call) -> Reply:
         if not call.token.can_set_status:

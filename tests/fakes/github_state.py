@@ -54,6 +54,7 @@ class PullRequest:
     base_ref: str = "main"
     commits: tuple[str, ...] = ()
     commit_messages: dict[str, str] = field(default_factory=dict)  # by SHA; else "Commit …"
+    created_at: str = "2024-01-01T00:00:00Z"
 
     def file(self, path: str) -> DiffFile | None:
         return find_file(self.files, path)
@@ -169,6 +170,8 @@ class GitHubState:
         self.refused_lines: set[tuple[str, int]] = set()
         # compare results: (base, head) -> (status, diff of base...head)
         self.comparisons: dict[tuple[str, str], tuple[str, str]] = {}
+        # commit messages of a comparison's commits (a merge group's), by (base, head)
+        self.compare_messages: dict[tuple[str, str], list[str]] = {}
         # Review threads, by their first comment's id (see fakes.github_graphql).
         self.outdated_comments: set[int] = set()
         self.resolved_threads: set[int] = set()
@@ -195,6 +198,8 @@ class GitHubState:
         title: str = "Update the README with new information.",
         user_login: str = "octocat",
         commits: tuple[str, ...] = (),
+        created_at: str = "2024-01-01T00:00:00Z",
+        head_ref: str = "changes",
     ) -> PullRequest:
         """Add pull request ``number`` whose ``git diff base...head`` is ``diff``.
 
@@ -212,6 +217,8 @@ class GitHubState:
             title=title,
             user_login=user_login,
             commits=(*commits, head_sha),
+            created_at=created_at,
+            head_ref=head_ref,
         )
         self.pulls[number] = pull
         return pull
@@ -245,9 +252,13 @@ class GitHubState:
         """GitHub marks a comment outdated when the code under it changed."""
         self.outdated_comments.add(comment_id)
 
-    def set_compare(self, base: str, head: str, *, status: str, diff: str = "") -> None:
-        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…) and diff."""
+    def set_compare(
+        self, base: str, head: str, *, status: str, diff: str = "", messages: tuple[str, ...] = ()
+    ) -> None:
+        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…), diff, and the
+        messages of its commits."""
         self.comparisons[(base, head)] = (status, diff)
+        self.compare_messages[(base, head)] = list(messages)
 
     def set_file(self, ref: str, path: str, text: str) -> None:
         """Serve ``text`` for ``GET /contents/{path}?ref={ref}`` (no ref means ``main``)."""
@@ -338,6 +349,10 @@ class GitHubState:
     def new_id(self) -> int:
         self._next_id += 1
         return self._next_id
+
+    def set_clock(self, moment: datetime) -> None:
+        """What GitHub stamps new objects with from now on (then a second later each time)."""
+        self._clock = moment
 
     def now(self) -> str:
         """A deterministic clock: each call is one second after the previous one."""

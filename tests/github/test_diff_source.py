@@ -1,7 +1,10 @@
 """Where the diff comes from when GitHub refuses the diff media type, and what is listed."""
 
+import os
+import subprocess
 from pathlib import Path
 
+import pytest
 from action_runner import HEAD_APP, add_event_pull, make_diff, run_action
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
@@ -46,6 +49,35 @@ def test_checkout_diff_needs_both_commits(tmp_path: Path) -> None:
     assert checkout_diff(str(repo.root), base, "f" * 40) is None
     assert checkout_diff(str(tmp_path / "nowhere"), base, head) is None
     assert checkout_diff(None, base, head) is None
+
+
+def two_commits(root: Path) -> tuple[GitRepo, str, str]:
+    repo = GitRepo(root)
+    repo.write("a.py", "x = 1\n")
+    base = repo.commit("base")
+    repo.write("a.py", "x = 2\n")
+    return repo, base, repo.commit("head")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, as the container runs")
+def test_checkout_diff_reads_a_checkout_another_user_owns(tmp_path: Path) -> None:
+    # The container runs as root; actions/checkout wrote the workspace as the runner's user.
+    # Without safe.directory, git refuses such a repository ("dubious ownership").
+    repo, base, head = two_commits(tmp_path / "ws")
+    for path in [repo.root, *repo.root.rglob("*")]:
+        os.lchown(path, 1001, 1001)
+    refused = subprocess.run(
+        ["git", "-C", str(repo.root), "status"], capture_output=True, check=False
+    )
+    assert b"dubious ownership" in refused.stderr  # the situation is real
+    text = checkout_diff(str(repo.root), base, head)
+    assert text is not None and "+x = 2" in text
+
+
+def test_checkout_diff_without_git_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, base, head = two_commits(tmp_path / "ws")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert checkout_diff(str(repo.root), base, head) is None
 
 
 def test_too_large_diff_falls_back_to_the_files_list(

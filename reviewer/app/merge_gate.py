@@ -1,0 +1,92 @@
+"""The merge-queue gate (`merge_group` event): the required check answered from the
+reviews already on the pull requests, without a model run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
+from reviewer.app.runtime import Runtime
+from reviewer.app.settings import settings_from_inputs
+from reviewer.core.markdown import cell, inert_line
+from reviewer.core.merge_gate import Gate, PullVerdict, exit_code, group_pulls, judge, queued_pull
+from reviewer.core.severity import Severity
+from reviewer.errors import ConfigError, GitHubError
+from reviewer.github.adapter import GitHubAdapter, make_github
+from reviewer.github.repository import RepositoryCalls
+from reviewer.github.summary_comment import find_summary
+
+_LABELS = {Gate.PASS: "✅ pass", Gate.FAIL: "❌ fail", Gate.INCOMPLETE: "⚠️ incomplete"}
+
+
+def run_merge_gate(
+    env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime, payload: Mapping[str, Any]
+) -> int:
+    settings = settings_from_inputs(env, model=False)
+    if not settings.github_token:
+        raise ConfigError("No GitHub token.", hint="Set `github-token`.")
+    group = payload.get("merge_group") or {}
+    head_ref = str(group.get("head_ref") or "")
+    named = queued_pull(head_ref)
+    if named is None:
+        raise ConfigError(
+            f"The merge_group event's head_ref {head_ref!r} is not a merge queue branch "
+            "(gh-readonly-queue/<base>/pr-<number>-<sha>).",
+            hint="Run this step on `merge_group` events as GitHub sends them.",
+        )
+    client = make_github(
+        settings.github_token,
+        runner.api_url,
+        seconds_between_writes=runtime.github_write_pause_s,
+        retry_backoff_factor=runtime.github_retry_backoff,
+    )
+    repository = RepositoryCalls(client, runner.repository)
+    base, head = str(group.get("base_sha") or ""), str(group.get("head_sha") or "")
+    messages = repository.group_messages(base, head) if base and head else []
+    identity = GitHubAdapter(client, runner.repository, 0).identity(
+        settings.github_token, settings.bot_login
+    )
+    verdicts = []
+    for number in group_pulls(named, messages):
+        github = GitHubAdapter(client, runner.repository, number, sleep=runtime.sleep)
+        verdicts.append(_judge(github, number, identity, settings.fail_on))
+    for verdict in verdicts:
+        if verdict.gate is not Gate.PASS:
+            level = "error" if verdict.gate is Gate.FAIL else "warning"
+            annotation(level, f"#{verdict.number}: {verdict.reason}")
+    code = exit_code(verdicts)
+    append_step_summary(runner.step_summary_path, _summary(head_ref, verdicts))
+    label = {0: "pass", 1: "fail"}.get(code, "incomplete")
+    write_outputs(runner.output_path, {"verdict": label})
+    return code
+
+
+def _judge(
+    github: GitHubAdapter, number: int, identity: str | None, fail_on: Severity | None
+) -> PullVerdict:
+    try:
+        head = str(github.pull_request_json()["head"]["sha"])
+        summary = find_summary(github, identity)
+    except GitHubError as error:
+        return PullVerdict(number, Gate.INCOMPLETE, f"could not be read: {error.message}")
+    return judge(number, head, summary.body if summary else None, fail_on)
+
+
+def _cell(text: str) -> str:
+    return cell(inert_line(text, 300))
+
+
+def _summary(head_ref: str, verdicts: list[PullVerdict]) -> str:
+    rows = [f"| #{v.number} | {_LABELS[v.gate]} | {_cell(v.reason)} |" for v in verdicts]
+    return "\n".join(
+        [
+            "## 🚦 Merge queue gate",
+            "",
+            f"Group `{head_ref}`.",
+            "",
+            "| PR | gate | why |",
+            "|---|---|---|",
+            *rows,
+        ]
+    )

@@ -1,0 +1,160 @@
+"""Reviewer routing on a pull request event: rank who knows the changed files, skip who
+cannot or should not review, request the best, or the CODEOWNERS owners when nobody fits.
+
+Runs on `opened`, `reopened` and `ready_for_review`; on `synchronize` only while nobody
+has been requested and nobody has reviewed. Requests only add: never anyone already
+requested, anyone who reviewed, anyone whose request a person removed; nobody is removed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+from reviewer.app.history import Checkout
+from reviewer.app.review_stages import Run
+from reviewer.app.routing_history import History, api_history, local_history
+from reviewer.core.identity import is_bot
+from reviewer.core.ownership import LOCATIONS, Owner, owners_by_weight, parse_codeowners
+from reviewer.core.pull_activity import OpenPull, human_reviews
+from reviewer.core.routing import (
+    Selection,
+    file_weights,
+    rank,
+    reached_minimum,
+    requested,
+    select,
+    touches,
+)
+from reviewer.core.routing_summary import RoutingReport, render_routing
+from reviewer.github.event import WRITE_PERMISSIONS
+from reviewer.github.repository import RepositoryCalls, open_pull_of
+
+log = logging.getLogger(__name__)
+
+ROUTED_ACTIONS = ("opened", "reopened", "ready_for_review", "synchronize")
+# Write-access and open-review lookups, the best candidates first.
+MAX_LOOKUPS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    section: str  # the "Suggested reviewers" markdown
+    users: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def wants_routing(run: Run) -> bool:
+    return run.settings.process.assign_reviewers > 0 and run.target.action in ROUTED_ACTIONS
+
+
+def route(run: Run) -> Routed | None:
+    """None when this event needs no routing (a push after someone was asked)."""
+    github, settings = run.github, run.settings.process
+    repository = github.repository_calls()
+    pull = open_pull_of(github.pull_request_json())
+    humans = human_reviews(pull, github.reviews())
+    already = {*pull.requested_users, *(r.login for r in humans)}
+    if run.target.action == "synchronize" and (already or pull.requested_teams):
+        log.info("Routing: reviewers already requested or reviewing; nothing to do.")
+        return None
+    removed = {e.subject for e in github.timeline() if e.kind == "review_request_removed"}
+    checkout = Checkout.open(run.runner.workspace, run.target.base_sha)
+    changed = (checkout.changed_lines(run.target.head_sha) if checkout else None) or (
+        github.changed_lines()
+    )
+    t, decay = pull.created_at, settings.familiarity_decay
+    history: History | None = None
+    if checkout is not None:
+        history = local_history(checkout, repository, file_weights(changed), t=t, decay=decay)
+    if history is None:
+        history = api_history(repository, changed, base_sha=run.target.base_sha, t=t)
+    # Scores are over the files whose history was read (all of them, locally).
+    weights = file_weights({path: changed[path] for path in history.covered})
+    ranked = rank(touches(history.commits, t), weights, t, decay)
+    rules = Selection(
+        wanted=max(settings.assign_reviewers - len(already - {pull.author}), 0),
+        excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),
+        already=frozenset(already),
+        removed=frozenset(removed),
+        min_score=settings.min_familiarity,
+        max_open=settings.max_open_reviews,
+        max_lookups=MAX_LOOKUPS,
+    )
+    can_write = cache(lambda login: github.permission_of(login) in WRITE_PERMISSIONS)
+    dry_run = run.settings.dry_run
+    picks = select(
+        ranked,
+        rules,
+        can_write=can_write,
+        open_reviews=repository.open_review_requests,
+        dry_run=dry_run,
+    )
+    users, teams = requested(picks), list[str]()
+    fallback: list[Owner] = []
+    source_file = reason = ""
+    if rules.wanted and not users:
+        reason = (
+            "Nobody could be requested from the history"
+            if reached_minimum(ranked, rules)
+            else "Nobody reached `min-familiarity`"
+        )
+        fallback, source_file = _code_owners(
+            run, checkout, pull, file_weights(changed), rules, repository
+        )
+        users = [o.name for o in fallback if not o.is_team]
+        teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
+    notes = [] if dry_run else github.request_reviewers(users, teams)
+    report = RoutingReport(
+        t=t,
+        picks=tuple(picks),
+        source=history.source,
+        fallback=tuple(fallback),
+        fallback_from=source_file,
+        fallback_reason=reason,
+        dry_run=dry_run,
+        notes=tuple(notes),
+    )
+    return Routed(render_routing(report), tuple(users), tuple(teams), tuple(notes))
+
+
+def _code_owners(
+    run: Run,
+    checkout: Checkout | None,
+    pull: OpenPull,
+    weights: dict[str, float],
+    rules: Selection,
+    repository: RepositoryCalls,
+) -> tuple[list[Owner], str]:
+    """Up to `wanted` owners of the changed files, from the base commit's CODEOWNERS."""
+    for path in LOCATIONS:
+        text = (
+            checkout.read(path)
+            if checkout is not None
+            else run.github.read_file(path, run.target.base_sha)
+        )
+        if text is None:
+            continue
+        ownership = parse_codeowners(text, path)
+        if ownership is None:
+            return [], f"{path} (over 3 MB: GitHub ignores it)"
+        owners, _ = owners_by_weight(ownership, weights, author=pull.author)
+        reviewed = rules.already
+        kept = [
+            o
+            for o in owners
+            if o.name not in rules.already
+            and o.name not in rules.removed
+            and not (o.is_team and _team_has_reviewed(repository, o.name, reviewed))
+            and not (o.is_team and o.name.split("/", 1)[1] in pull.requested_teams)
+        ]
+        return kept[: rules.wanted], path
+    return [], ""
+
+
+def _team_has_reviewed(repository: RepositoryCalls, team: str, people: frozenset[str]) -> bool:
+    """Whether a member of `team` is already requested or has reviewed; unknown (the token
+    may not read the organisation's teams) counts as no."""
+    members = repository.team_members(team)
+    return bool(members and set(members) & people)

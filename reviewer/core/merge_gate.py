@@ -1,0 +1,103 @@
+"""The merge-queue gate: pass a merge group only when every pull request in it was
+reviewed at its current head and has no blocking finding still open. No model run: it
+reads what the reviews left in their summary comments.
+
+Fail closed: a PR with no summary, a summary for another head, or an incomplete review
+is INCOMPLETE (exit 3), never a pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from reviewer.core.severity import Severity
+from reviewer.core.state import read_previous
+from reviewer.core.verdict_marker import read_verdict
+from reviewer.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
+
+_QUEUE_REF = re.compile(
+    r"(?:refs/heads/)?gh-readonly-queue/(?P<base>.+)/pr-(?P<number>\d+)-(?P<sha>[0-9a-f]{40})"
+)
+# The first lines GitHub writes for the queue's merge and squash commits.
+_MERGED = re.compile(r"^Merge pull request #(\d+) from \S+")
+_SQUASHED = re.compile(r"\(#(\d+)\)$")
+
+
+def queued_pull(head_ref: str) -> int | None:
+    """The PR a merge group's branch is named after, e.g. `pr-104` in
+    `refs/heads/gh-readonly-queue/main/pr-104-929f…`."""
+    found = _QUEUE_REF.fullmatch(head_ref.strip())
+    return int(found.group("number")) if found else None
+
+
+def group_pulls(named: int, messages: Iterable[str]) -> list[int]:
+    """The PRs in the group: the one it is named after, and any whose merge or squash
+    commit is in it (a group batches the PRs queued ahead). A rebase merge leaves no number
+    in its commits; those PRs are gated by their own group's check."""
+    found = {named}
+    for message in messages:
+        first = message.split("\n", 1)[0].strip()
+        for pattern in (_MERGED, _SQUASHED):
+            match = pattern.search(first)
+            if match:
+                found.add(int(match.group(1)))
+    return sorted(found)
+
+
+class Gate(Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True, slots=True)
+class PullVerdict:
+    number: int
+    gate: Gate
+    reason: str
+
+
+def judge(
+    number: int, head_sha: str, summary_body: str | None, threshold: Severity | None
+) -> PullVerdict:
+    """One PR from its latest summary comment (ours only; the caller checks who wrote it)."""
+    previous = read_previous(summary_body) if summary_body is not None else None
+    if previous is None:
+        return PullVerdict(number, Gate.INCOMPLETE, "never reviewed")
+    if not head_sha.startswith(previous.head_sha):
+        return PullVerdict(
+            number,
+            Gate.INCOMPLETE,
+            f"reviewed at {previous.head_sha[:12]}, not at its head {head_sha[:12]}",
+        )
+    blocking = [
+        f
+        for f in previous.open_findings
+        if threshold is not None and Severity(f.severity).at_least(threshold)
+    ]
+    if blocking:
+        titles = "; ".join(f"{f.severity}: {f.title} ({f.path})" for f in blocking[:3])
+        more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
+        return PullVerdict(
+            number, Gate.FAIL, f"{len(blocking)} blocking finding(s) open: {titles}{more}"
+        )
+    verdict = read_verdict(summary_body or "")
+    if verdict == "fail":
+        # Failing without a blocking finding in the state: `on-unreviewed: fail`, or more
+        # open findings than the state could hold.
+        return PullVerdict(number, Gate.FAIL, "its review failed; see its summary")
+    if verdict is None or verdict == "incomplete":
+        why = "its review was incomplete" if verdict else "its summary records no verdict"
+        return PullVerdict(number, Gate.INCOMPLETE, f"{why}; re-run the review")
+    return PullVerdict(number, Gate.PASS, f"reviewed at {head_sha[:12]}, nothing blocking")
+
+
+def exit_code(verdicts: Iterable[PullVerdict]) -> int:
+    gates = {v.gate for v in verdicts}
+    if Gate.FAIL in gates:
+        return EXIT_FINDINGS
+    if Gate.INCOMPLETE in gates or not gates:
+        return EXIT_INCOMPLETE
+    return EXIT_OK

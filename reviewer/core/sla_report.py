@@ -1,0 +1,59 @@
+"""The SLA scan's step summary: every open pull request, where it stands, and the counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reviewer.core.markdown import cell, inert_line
+from reviewer.core.pull_activity import OpenPull
+from reviewer.core.sla import Action, SlaPolicy, Standing
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedPull:
+    pull: OpenPull
+    standing: Standing
+    tier: int
+    action: Action
+    note: str = ""  # e.g. skipped because another run got there first
+
+
+def _age(now: datetime, since: datetime | None) -> str:
+    if since is None:
+        return "-"
+    hours = max((now - since).total_seconds(), 0.0) / 3600
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.1f} d"
+
+
+def _title(pull: OpenPull) -> str:
+    return cell(inert_line(pull.title, 60))
+
+
+def render_scan(
+    scanned: list[ScannedPull], *, now: datetime, policy: SlaPolicy, drafts: int, notes: list[str]
+) -> str:
+    overdue = sum(1 for s in scanned if s.standing.overdue(now, policy))
+    escalated = sum(1 for s in scanned if s.action is Action.ESCALATE)
+    lines = [
+        "## ⏰ Review SLA",
+        "",
+        f"{len(scanned)} open pull request(s) ({drafts} draft(s) not counted), "
+        f"{overdue} overdue, {escalated} escalated in this run. SLA "
+        f"{policy.review_sla.total_seconds() / 3600:.0f} h, "
+        f"{len(policy.tiers)} escalation tier(s).",
+        "",
+        "| PR | state | age | waiting | tier | breach | this run |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for s in sorted(scanned, key=lambda s: s.pull.number):
+        pull, standing = s.pull, s.standing
+        breach = "**yes**" if standing.overdue(now, policy) else "no"
+        done = s.action.value + (f" ({s.note})" if s.note else "")
+        lines.append(
+            f"| [#{pull.number}]({pull.url}) {_title(pull)} | {standing.state.value} | "
+            f"{_age(now, pull.created_at)} | {_age(now, standing.owed_since)} | {s.tier} | "
+            f"{breach} | {done} |"
+        )
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines)

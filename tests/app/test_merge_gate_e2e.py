@@ -1,0 +1,128 @@
+"""The merge-queue gate end to end: reviews run first (fake model), then GitHub's example
+`merge_group` event, whose group holds PR #104 (named in its branch) and PR #2048 (its
+merge commit's message); the gate answers from the summaries alone."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from action_runner import make_diff, pr_event, run_action
+from fakes.github import FakeGitHub
+from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
+from paths import EVENTS
+
+GROUP_EVENT = json.loads((EVENTS / "merge_group.checks_requested.json").read_text())
+GROUP = GROUP_EVENT["merge_group"]
+NO_MODEL = {"api-key": "", "base-url": ""}
+EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of caller input")
+
+
+def pull_event(number: int, head: str, base: str) -> dict[str, Any]:
+    event = copy.deepcopy(pr_event("opened"))
+    event["pull_request"].update(number=number)
+    event["pull_request"]["head"]["sha"], event["pull_request"]["base"]["sha"] = head, base
+    return event
+
+
+@pytest.fixture
+def group(tmp_path: Path, fake_github: FakeGitHub) -> FakeGitHub:
+    diff = make_diff(tmp_path)
+    for number, head in ((104, "a" * 40), (2048, "b" * 40)):
+        fake_github.add_pull(number, head_sha=head, base_sha="f" * 40, diff=diff)
+    fake_github.set_compare(
+        GROUP["base_sha"],
+        GROUP["head_sha"],
+        status="ahead",
+        messages=(GROUP["head_commit"]["message"],),
+    )
+    return fake_github
+
+
+def review(tmp_path: Path, fake: FakeGitHub, model: FakeModelServer, number: int) -> int:
+    pull = fake.pulls[number]
+    result = run_action(
+        tmp_path, fake, model, event=pull_event(number, pull.head_sha, pull.base_sha),
+        inputs={"fail-on": "critical"},
+    )  # fmt: skip
+    return result.returncode
+
+
+def gate(tmp_path: Path, fake: FakeGitHub, model: FakeModelServer):  # type: ignore[no-untyped-def]
+    result = run_action(
+        tmp_path, fake, model, event=GROUP_EVENT, event_name="merge_group", inputs=NO_MODEL
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert fake.validation_errors == [] and fake.unhandled == []
+    return result
+
+
+def test_passes_when_every_pr_was_reviewed_at_its_head_with_nothing_blocking(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    requests, writes = len(fake_model.requests), len(group.writes())
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 0, result.stdout
+    assert result.outputs == {"verdict": "pass"}
+    assert (
+        "| #104 | ✅ pass |" in result.step_summary and "| #2048 | ✅ pass |" in result.step_summary
+    )
+    assert len(fake_model.requests) == requests  # no model run
+    assert len(group.writes()) == writes  # and nothing written: a check only answers
+
+
+def test_fails_naming_the_pr_with_a_blocking_finding(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    fake_model.model = ReadingModel([EVAL])
+    assert review(tmp_path, group, fake_model, 2048) == 1
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 1
+    assert "::error::#2048: 1 blocking finding(s) open: critical: eval() of caller input" in (
+        result.stdout
+    )
+    assert result.outputs == {"verdict": "fail"}
+
+
+def test_a_pr_never_reviewed_or_pushed_since_is_incomplete(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    never = gate(tmp_path, group, fake_model)
+    assert never.returncode == 3 and "#2048: never reviewed" in never.stdout
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    group.pulls[104].head_sha = "c" * 40  # pushed after its review
+    stale = gate(tmp_path, group, fake_model)
+    assert stale.returncode == 3
+    assert f"#104: reviewed at {'a' * 12}, not at its head {'c' * 12}" in stale.stdout
+
+
+def test_a_summary_written_by_someone_else_vouches_for_nothing(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    group.add_token("ghp_octocat", login="octocat", user_type="User")
+    for number in (104, 2048):
+        pull = group.pulls[number]
+        result = run_action(
+            tmp_path, group, fake_model, event=pull_event(number, pull.head_sha, pull.base_sha),
+            token="ghp_octocat",
+        )  # fmt: skip
+        assert result.returncode == 0
+    assert gate(tmp_path, group, fake_model).returncode == 3
+
+
+def test_a_branch_that_is_not_a_queue_branch_is_a_configuration_error(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    event = copy.deepcopy(GROUP_EVENT)
+    event["merge_group"]["head_ref"] = "refs/heads/main"
+    result = run_action(
+        tmp_path, group, fake_model, event=event, event_name="merge_group", inputs=NO_MODEL
+    )
+    assert result.returncode == 2 and "is not a merge queue branch" in result.stdout

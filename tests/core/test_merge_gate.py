@@ -1,0 +1,88 @@
+"""The merge-queue gate's pure parts: the group's PRs, and each PR's verdict from its summary."""
+
+from __future__ import annotations
+
+import json
+
+from paths import EVENTS
+
+from reviewer.core.merge_gate import Gate, exit_code, group_pulls, judge, queued_pull
+from reviewer.core.severity import Severity
+from reviewer.core.state import OpenFinding, state_block
+from reviewer.core.verdict_marker import verdict_marker
+
+HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+
+
+def summary(head: str, verdict: str, *findings: OpenFinding) -> str:
+    return "\n\n".join(
+        [
+            "## 🤖 reviewer",
+            verdict_marker(verdict),
+            state_block(findings, reviewed_all=True, config="")[0],
+            f"<!-- reviewer:summary head={head} v=0.1.0 -->",
+        ]
+    )
+
+
+def finding(severity: str) -> OpenFinding:
+    return OpenFinding("f" * 16, "src/app.py", 3, "RIGHT", severity, "security", "eval() of input")
+
+
+def test_the_pr_a_merge_group_is_named_after() -> None:
+    event = json.loads((EVENTS / "merge_group.checks_requested.json").read_text())
+    assert queued_pull(event["merge_group"]["head_ref"]) == 104
+    assert queued_pull("refs/heads/gh-readonly-queue/release/1.x/pr-7-" + "a" * 40) == 7
+    assert queued_pull("refs/heads/main") is None
+
+
+def test_group_adds_the_prs_whose_merge_or_squash_commits_it_holds() -> None:
+    messages = [
+        "Merge pull request #2048 from octo-repo/update-readme\n\nUpdate README.md",
+        "Fix the parser (#31)",
+        "Rebased commit without a number",
+        "Mentions #99 in passing",
+    ]
+    assert group_pulls(104, messages) == [31, 104, 2048]
+
+
+def test_pass_only_when_reviewed_at_head_with_nothing_blocking() -> None:
+    ok = judge(2, HEAD, summary(HEAD, "pass", finding("warning")), Severity.CRITICAL)
+    assert ok.gate is Gate.PASS
+    blocked = judge(2, HEAD, summary(HEAD, "fail", finding("critical")), Severity.CRITICAL)
+    assert blocked.gate is Gate.FAIL and "eval() of input" in blocked.reason
+    strict = judge(2, HEAD, summary(HEAD, "pass", finding("warning")), Severity.WARNING)
+    assert strict.gate is Gate.FAIL
+    assert judge(2, HEAD, summary(HEAD, "pass", finding("critical")), None).gate is Gate.PASS
+
+
+def test_a_failed_review_fails_with_no_blocking_finding_in_its_state() -> None:
+    # `on-unreviewed: fail`, or more open findings than the state block holds.
+    failed = judge(2, HEAD, summary(HEAD, "fail"), Severity.CRITICAL)
+    assert failed.gate is Gate.FAIL and "failed" in failed.reason
+
+
+def test_anything_not_reviewed_at_head_is_incomplete() -> None:
+    assert judge(2, HEAD, None, Severity.CRITICAL).gate is Gate.INCOMPLETE
+    stale = judge(2, HEAD, summary("b" * 40, "pass"), Severity.CRITICAL)
+    assert stale.gate is Gate.INCOMPLETE and "not at its head" in stale.reason
+    partial = judge(2, HEAD, summary(HEAD, "incomplete"), Severity.CRITICAL)
+    assert partial.gate is Gate.INCOMPLETE
+    # An older summary without a verdict marker cannot vouch for a complete review.
+    legacy = summary(HEAD, "pass").replace(verdict_marker("pass"), "")
+    assert judge(2, HEAD, legacy, Severity.CRITICAL).gate is Gate.INCOMPLETE
+    # A verdict marker quoted anywhere but right before the state block is not ours.
+    moved = summary(HEAD, "pass").replace(verdict_marker("pass"), "") + ""
+    assert (
+        judge(2, HEAD, verdict_marker("pass") + "\n\nx\n\n" + moved, None).gate is Gate.INCOMPLETE
+    )
+
+
+def test_exit_code_fail_before_incomplete_before_pass() -> None:
+    passed = judge(1, HEAD, summary(HEAD, "pass"), None)
+    failed = judge(2, HEAD, summary(HEAD, "fail", finding("critical")), Severity.CRITICAL)
+    missing = judge(3, HEAD, None, None)
+    assert exit_code([passed]) == 0
+    assert exit_code([passed, missing]) == 3
+    assert exit_code([passed, missing, failed]) == 1
+    assert exit_code([]) == 3

@@ -1,0 +1,120 @@
+"""Test data for the review process: a repository whose history the test writes (authors,
+emails, dates), served both as the workspace checkout and through the fake GitHub."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from action_runner import pr_event
+from fakes.git_history import Change, fast_import
+from fakes.git_repo import GitRepo
+from fakes.github import FakeGitHub
+
+PR_CREATED = datetime(2024, 6, 1, 12, tzinfo=UTC)
+AUTHOR = "Codertocat"  # the example event's PR author
+ALICE = "1111+alice@users.noreply.github.com"  # noreply: a login without asking GitHub
+NOREPLY_AUTHOR = "21031067+Codertocat@users.noreply.github.com"
+GUIDE = "docs/guide.md"
+BOT = "49699333+dependabot[bot]@users.noreply.github.com"
+# The accounts GitHub links commit emails to (what `author.login` says in its API).
+LINKED = {
+    ALICE: "alice",
+    "bob@corp.example": "bob",
+    "bob.old@corp.example": "bob",
+    "carol@example.com": "carol",
+    "dave@example.com": "dave",
+    "21031067+Codertocat@users.noreply.github.com": AUTHOR,
+    "49699333+dependabot[bot]@users.noreply.github.com": "dependabot[bot]",
+}
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def at(days_before: float) -> datetime:
+    return PR_CREATED - timedelta(days=days_before)
+
+
+@dataclass(frozen=True)
+class HistoryRepo:
+    repo: GitRepo
+    base: str
+    head: str
+
+    def log(self) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+        """The base branch's commits as the API would list them (no mailmap there)."""
+        out = self.repo.git(
+            "log", "-z", "--name-only", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI", self.base
+        )
+        rows = []
+        for record in out.split("\x1e")[1:]:
+            header, _, files = record.partition("\0")
+            sha, name, email, date = header.split("\x1f")
+            rows.append(
+                (sha, name, email, date, tuple(p for p in files.lstrip("\n").split("\0") if p))
+            )
+        return rows
+
+
+def edit(
+    name: str, email: str, days_before: float, text: str, path: str = "src/pay/charge.py"
+) -> Change:
+    return Change(name, email, at(days_before), {path: text})
+
+
+def build_history(root: Path) -> HistoryRepo:
+    """src/pay/charge.py, known to bob (8 recent commits under two emails that the base's
+    .mailmap joins) and alice (5, more recent); carol's 12 are 450 days old; a bot commits
+    daily; dave touched only the docs. The PR (by Codertocat) changes 30 lines of
+    charge.py and 3 of docs/guide.md."""
+    body = "x\n" * 40
+    charge = "src/pay/charge.py"
+    bob = [("bob.old@corp.example", 20)] * 4 + [("bob@corp.example", 10)] * 4
+    changes = [
+        Change(AUTHOR, NOREPLY_AUTHOR, at(500), {
+            charge: "".join(f"line {i}\n" for i in range(40)),
+            "docs/guide.md": "# Guide\n",
+            ".mailmap": "Bob <bob@corp.example> <bob.old@corp.example>\n",
+            ".github/CODEOWNERS": f"* @{AUTHOR}\n/src/pay/ @payments-lead @{AUTHOR}/payments\n",
+        }),
+        *[edit("Carol", "carol@example.com", 460 - i, f"c{i}\n{body}") for i in range(12)],
+        *[edit("Bob", mail, days + i / 10, f"b{i}\n{body}") for i, (mail, days) in enumerate(bob)],
+        *[edit("Alice", ALICE, 7 - i, f"a{i}\n{body}") for i in range(5)],
+        *[edit("dependabot[bot]", BOT, 1.5 - i / 10, f"d{i}\n{body}") for i in range(10)],
+        *[edit("Dave", "dave@example.com", 1 - i / 10, f"# G{i}\n", GUIDE) for i in range(2)],
+        Change(AUTHOR, NOREPLY_AUTHOR, PR_CREATED, {
+            charge: "".join(f"new {i}\n" for i in range(15)) + "x\n" * 26,
+            "docs/guide.md": "# Guide\nMore.\n",
+        }, branch="feature"),
+    ]  # fmt: skip
+    tips = fast_import(root, changes, checkout="feature")
+    return HistoryRepo(GitRepo.existing(root), tips["main"], tips["feature"])
+
+
+def serve_pull(fake: FakeGitHub, history: HistoryRepo, number: int = 2) -> dict[str, Any]:
+    """The PR in the fake GitHub (with the repository's history behind its API), and the
+    `pull_request.opened` event for it."""
+    fake.add_pull(
+        number,
+        head_sha=history.head,
+        base_sha=history.base,
+        diff=history.repo.diff(history.base, history.head),
+        user_login=AUTHOR,
+        created_at=iso(PR_CREATED),
+    )
+    if not fake.history:
+        fake.load_history(history.log(), LINKED)
+    for login in ("alice", "bob", "carol", "payments-lead"):
+        fake.set_permission(login, "write")
+    fake.set_permission("dave", "read")
+    fake.set_team(f"{AUTHOR}/payments", ["erin"])
+    event = copy.deepcopy(pr_event("opened"))
+    pr = event["pull_request"]
+    pr.update(number=number, created_at=iso(PR_CREATED))
+    pr["head"]["sha"], pr["base"]["sha"] = history.head, history.base
+    return event
