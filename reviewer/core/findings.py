@@ -11,14 +11,16 @@ import re
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from reviewer.core.diff import Side
 from reviewer.core.markdown import bounded, clean
 from reviewer.core.severity import Severity
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 class Category(StrEnum):
@@ -149,6 +151,8 @@ def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # loaded with the first answer, not before the first request
+
     # The model is asked for the walkthrough, but an answer without one is not worth a
     # re-ask: the findings are what matters. Everything else is checked as sent.
     schema = answer_json_schema()
