@@ -54,3 +54,13 @@ def test_the_lazy_counter_loads_its_encoding_on_first_use() -> None:
     assert "tiktoken" not in loaded
     count = lazy_token_counter("gpt-4.1-mini")
     assert count("hello world") > 0
+
+
+def test_planning_a_clean_diff_loads_no_secret_detector_and_no_validator() -> None:
+    loaded = loaded_after(
+        "from reviewer.core.chunk_plan import ReviewOptions, plan_chunks\n"
+        "diff = 'diff --git a/a.py b/a.py\\n--- a/a.py\\n+++ b/a.py\\n@@ -1 +1 @@\\n-x\\n+y\\n'\n"
+        "plan_chunks(diff, ReviewOptions(model='m', rules=''), len)\n"
+    )
+    assert "reviewer.core.chunk_plan" in loaded
+    assert not loaded & {"detect_secrets", "jsonschema", "yaml"}, loaded
