@@ -124,6 +124,9 @@ def review_diff(
     run's (`Runtime.clock`), the one the model adapter was given. `context`: the PR's
     intent, the repository at the base commit, a report. `verifier`: check each finding at
     warning or above once more (`options.verify`), within the same time limit."""
+    # The time limit counts from here: reading related code on a large repository is part
+    # of the review's time.
+    deadline = clock() + time_limit_s
     planned = plan_chunks(
         diff_text, options, count_tokens, read_new_text, focus=focus, context=context
     )
@@ -137,7 +140,6 @@ def review_diff(
             planned.secrets_masked,
         )
     log.info("Reviewing %d chunk(s) with %s.", len(chunks), options.model)
-    deadline = clock() + time_limit_s
     answers, failures, spent = run_chunks(
         chunks,
         reviewer,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from typing import Any
+from urllib.parse import unquote
 
 from reviewer.core.review_context import ContextPart, cut_to_tokens
 from reviewer.core.tokens import TokenCounter
@@ -48,15 +49,14 @@ def sarif_results(text: str, changed: Collection[str]) -> list[str] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
         return None
-    wanted = set(changed)
+    wanted = sorted(set(changed), key=lambda p: (-len(p), p))  # the longest match wins
     lines: list[str] = []
     for run in data["runs"]:
         tool = _get(run, "tool", "driver", "name") or "tool"
         for result in _list(run.get("results") if isinstance(run, dict) else None):
             for location in _list(result.get("locations")):
                 uri = str(_get(location, "physicalLocation", "artifactLocation", "uri") or "")
-                path = uri.removeprefix("file://").lstrip("./")
-                match = next((p for p in wanted if path == p or path.endswith("/" + p)), None)
+                match = _changed_file(uri, wanted)
                 if match is None:
                     continue
                 line = _get(location, "physicalLocation", "region", "startLine")
@@ -66,6 +66,15 @@ def sarif_results(text: str, changed: Collection[str]) -> list[str] | None:
                 where = f"{match}:{line}" if isinstance(line, int) else match
                 lines.append(f"{where}: {level} [{tool} {rule}] {message}".strip())
     return lines
+
+
+def _changed_file(uri: str, wanted: list[str]) -> str | None:
+    """The changed file a result's URI names: relative (`./` and `%20` allowed, a dot
+    folder such as `.github/` kept) or absolute (a checkout's path ending in it)."""
+    path = unquote(uri.removeprefix("file://"))
+    while path.startswith("./"):
+        path = path[2:]
+    return next((p for p in wanted if path == p or path.endswith("/" + p)), None)
 
 
 def _list(value: Any) -> list[Any]:

@@ -119,9 +119,10 @@ def fence(text: str, label: str = "DIFF") -> tuple[str, str]:
     return f"{bar} {label} START {bar}", f"{bar} {label} END {bar}"
 
 
-def fenced_part(part: ContextPart) -> str:
-    """A context section as sent: our note, then its untrusted text between its markers."""
-    start, end = fence(part.text, part.label)
+def fenced_part(part: ContextPart, untrusted: str = "") -> str:
+    """A context section as sent: our note, then its untrusted text between its markers.
+    `untrusted`: all the untrusted text of the message, which no marker may occur in."""
+    start, end = fence(untrusted or part.text, part.label)
     return f"{part.note}\n{start}\n{part.text}\n{end}\n"
 
 
@@ -136,9 +137,12 @@ def chunk_messages(
     """`instructions`: the maintainers' path-scoped rules for the files of this chunk,
     outside the fence (they are trusted; the diff is not). `parts`: untrusted context
     (the PR's intent, related code, a report), each in its own fence before the diff."""
-    start, end = fence(chunk_text)
+    # Every marker is chosen against all the untrusted text: a description quoting the
+    # diff's markers cannot pose as the diff, nor the diff as the description.
+    untrusted = "\n".join([chunk_text, *(part.text for part in parts)])
+    start, end = fence(untrusted)
     scoped = f"The maintainers ask, for these files:\n{instructions}\n" if instructions else ""
-    context = "".join(fenced_part(part) for part in parts)
+    context = "".join(fenced_part(part, untrusted) for part in parts)
     user = (
         f"{scoped}{context}Review the changes below.\n{start}\n{chunk_text}{end}\n"
         "Report the problems you find as JSON findings."

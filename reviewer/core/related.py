@@ -9,7 +9,7 @@ what is a definition or a call is decided by the parser (`core/syntax.py`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from posixpath import dirname
 
 from reviewer.core.chunking import Chunk
@@ -22,6 +22,7 @@ MAX_NAMES = 16  # symbols looked up per chunk
 MAX_DEFINITIONS = 4  # a name defined in more places than this is too common to help
 MAX_CALL_SITES = 3  # call sites shown per changed definition
 MAX_FILES = 200  # repository files parsed per run
+MAX_SEARCHES = 120  # word searches of the repository per run (a git grep each)
 FILES_PER_NAME = 8  # files searched for one name, nearest first
 MAX_SNIPPET_LINES = 30
 CALL_SITE_RADIUS = 2  # lines shown around a call site
@@ -49,10 +50,22 @@ class Snippet:
 
 @dataclass
 class RepositoryIndex:
-    """The repository and the outlines parsed so far (shared by a run's chunks)."""
+    """The repository, and the outlines parsed and searches made so far (shared by a run's
+    chunks): a name several chunks use is searched once, and a run's searches and parses
+    are capped, so a large pull request on a large repository stays within its budget."""
 
     repository: Repository
     outlines: dict[str, Outline | None]
+    searches: dict[tuple[str, frozenset[str]], list[str]] = field(default_factory=dict)
+
+    def containing(self, name: str, families: frozenset[str]) -> list[str]:
+        """Files holding `name` as a word; none once the run's searches are spent."""
+        key = (name, families)
+        if key not in self.searches:
+            if len(self.searches) >= MAX_SEARCHES:
+                return []
+            self.searches[key] = list(self.repository.containing([name], families))
+        return self.searches[key]
 
     def may_parse(self, path: str) -> bool:
         """Within the run's parsing budget (files already parsed are free)."""
@@ -123,7 +136,7 @@ def related_snippets(
     definitions: dict[str, list[tuple[str, Span]]] = {}
     calls: dict[str, list[tuple[str, Span]]] = {}
     for name in [*called, *changed]:
-        paths = index.repository.containing([name], families)
+        paths = index.containing(name, families)
         for path in sorted(paths, key=lambda p: -_place_score(p, near))[:FILES_PER_NAME]:
             found = index.outline_of(path) if index.may_parse(path) else None
             if found is None or not found.parsed:

@@ -167,9 +167,9 @@ def outline(path: str, text: str) -> Outline:
     tree = parser.parse(text.encode("utf-8", "surrogatepass"))
     scopes: list[Span] = []
     calls: list[Span] = []
-    for node in _walk(tree.root_node):
+    for node, depth in _walk(tree.root_node):
         kind = node.type
-        if not node.is_named or node.parent is None:
+        if not node.is_named or depth == 0:
             continue  # a keyword token (`class`, `module`), or the whole file
         if kind in SCOPES:
             start, end = node.start_point[0] + 1, node.end_point[0] + 1
@@ -181,28 +181,42 @@ def outline(path: str, text: str) -> Outline:
     return Outline(tuple(scopes), tuple(calls), True, lines)
 
 
-def _walk(root: Any) -> Iterator[Any]:
+def _walk(root: Any) -> Iterator[tuple[Any, int]]:
+    """Every node with its depth. (`node.parent` is found from the root each time: asking
+    it of every node would be quadratic in a deeply nested file.)"""
     cursor = root.walk()
+    depth = 0
     while True:
-        yield cursor.node
+        yield cursor.node, depth
         if cursor.goto_first_child():
+            depth += 1
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return
+            depth -= 1
 
 
 def _text(node: Any) -> str:
     return bytes(node.text or b"").decode("utf-8", "replace")
 
 
+# How far `_last_identifier` looks into a callee or name: real ones hold their identifier
+# within a few nodes; a PR's `f()()()…` thousands deep must cost neither recursion nor
+# quadratic time.
+MAX_NAME_NODES = 16
+
+
 def _last_identifier(node: Any) -> str:
-    if node.type in IDENTIFIERS:
-        return _text(node)
-    for child in reversed(node.named_children):
-        found = _last_identifier(child)
-        if found:
-            return found
+    """The last identifier in `node`, depth first from its last child (`a.b.c` → `c`)."""
+    stack = [node]
+    for _ in range(MAX_NAME_NODES):
+        if not stack:
+            return ""
+        current = stack.pop()
+        if current.type in IDENTIFIERS:
+            return _text(current)
+        stack.extend(current.named_children)  # the last child is looked at first
     return ""
 
 

@@ -87,8 +87,10 @@ class GitHubWrites(GitHubBase):
             )
 
         def landed() -> str | None:
+            # Ours only if it is the very body we sent: anyone can post our marker.
             for comment in self._issue.get_comments():
-                if marker in (comment.body or ""):
+                text = comment.body or ""
+                if marker in text and text.strip() == body.strip():
                     return comment.html_url
             return None
 

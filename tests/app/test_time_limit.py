@@ -12,7 +12,7 @@ from fakes.model_faults import trickle
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
 SECRET = Trigger('PASSWORD = "', severity="warning", category="security", title="Hard-coded secret")
-TIME_LIMIT_MIN = 0.02  # 1.2 s of model requests
+TIME_LIMIT_MIN = 0.05  # 3 s for planning and the model requests
 
 
 def test_a_never_ending_answer_cannot_keep_the_process_alive(
@@ -39,7 +39,7 @@ def test_a_never_ending_answer_cannot_keep_the_process_alive(
 
     assert result.returncode == 3, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    # Start-up (about 2 s here), 1.2 s of review, publishing; nowhere near the 60 s.
+    # Start-up (about 2 s here), 3 s of review, publishing; nowhere near the 60 s.
     assert elapsed < 20
     assert result.outputs["verdict"] == "incomplete"
     assert [c["path"] for c in fake_github.review_comments] == ["src/jobs.py"]

@@ -9,6 +9,8 @@ from action_runner import add_event_pull, make_diff, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
 
+from reviewer import __version__
+
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of input")
 REVIEWS = r"/pulls/\d+/reviews$"
 
@@ -69,3 +71,20 @@ def test_a_lost_response_to_the_summary_leaves_one_summary(
     run_action(tmp_path, pr, fake_model)
     run_action(tmp_path, pr, fake_model)
     assert len(pr.issue_comments) == 1
+
+
+def test_a_foreign_comment_with_our_marker_is_not_taken_for_a_summary_that_was_lost(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # The PR's author posts our summary marker for the head; then our summary's POST fails
+    # before it lands. Looking for what landed must not settle for the author's comment.
+    pr.add_token("ghp_author", login="octocat", user_type="User")
+    head = pr.pulls[2].head_sha
+    pr.act_as("ghp_author", "POST", "/repos/Codertocat/Hello-World/issues/2/comments",
+              {"body": f"<!-- reviewer:summary head={head} v={__version__} -->"})  # fmt: skip
+    pr.fail_next("POST", r"/issues/\d+/comments$", 502)
+    result = run_action(tmp_path, pr, fake_model)
+    assert result.returncode == 1, result.stdout + result.stderr
+    ours = [c for c in pr.issue_comments if c["user"]["login"] == "github-actions[bot]"]
+    assert len(ours) == 1 and ours[0]["body"].startswith("## 🤖 reviewer")
+    assert result.outputs["summary-url"] == ours[0]["html_url"]
