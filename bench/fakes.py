@@ -15,10 +15,12 @@ if str(TESTS) not in sys.path:
 
 from fakes.github import FakeGitHub  # noqa: E402
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger  # noqa: E402
+from fakes.provider_limits import ProviderLimits  # noqa: E402
 
 __all__ = [
     "FakeGitHub",
     "FakeModelServer",
+    "ProviderLimits",
     "ReadingModel",
     "Trigger",
     "served_github",
