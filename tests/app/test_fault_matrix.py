@@ -256,7 +256,8 @@ MODEL_FAULTS = [
         "truncated-persistent",
         (TRUNCATED,) * PERSISTENT,
         3,
-        reason="the answer was too long even for a single line",
+        # Halved once; both halves are cut off too: halving does not help, reported once.
+        reason="for this part and again for each half of it",
     ),
     # A refusal is final: not retried.
     ModelFault("refusal", (REFUSED,), 3, min_requests=1, reason="refused to review"),
