@@ -68,4 +68,5 @@ def chunk_reviewer(settings: Settings, *, rules: str, runtime: Runtime) -> Chunk
         backoff_max_s=runtime.model_backoff_max_s,
         sleep=runtime.sleep,
         clock=runtime.clock,
+        concurrency=settings.concurrency,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from reviewer.core.concurrency import DEFAULT_CAP, MAX_CAP
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
 from reviewer.core.policy import OnUnreviewed
 from reviewer.core.pricing import Pricing
@@ -62,8 +63,9 @@ DEFAULT_MODEL = "gpt-4.1-mini"
 DEFAULT_FINDINGS_FILE = "reviewer-findings.json"
 DEFAULT_MAX_COMMENTS_PER_FILE = 10
 DEFAULT_MAX_COMMENTS = 30
-DEFAULT_CONCURRENCY = 4
-MAX_CONCURRENCY = 32
+# The cap of adaptive concurrency (core/concurrency.py).
+DEFAULT_CONCURRENCY = DEFAULT_CAP
+MAX_CONCURRENCY = MAX_CAP
 DEFAULT_TIME_LIMIT_MIN = 20
 
 # Parameters `model-options` may set: the ones OpenAI-compatible servers commonly accept.
