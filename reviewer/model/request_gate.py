@@ -87,13 +87,16 @@ class RequestGate:
                 if left is not None and left <= 0:
                     raise NotInTime
                 self._changed.wait(left)
-        if ticket.delay_s > 0:
-            if deadline is not None and self._clock() + ticket.delay_s >= deadline:
-                with self._changed:
-                    self._controller.cancel(ticket.seq)
-                    self._changed.notify_all()
-                raise NotInTime
-            self._sleep(ticket.delay_s)
+        try:
+            if ticket.delay_s > 0:
+                if deadline is not None and self._clock() + ticket.delay_s >= deadline:
+                    raise NotInTime
+                self._sleep(ticket.delay_s)
+        except BaseException:
+            with self._changed:
+                self._controller.cancel(ticket.seq)
+                self._changed.notify_all()
+            raise
         with self._changed:
             self._controller.started(ticket.seq, self._clock())
         slot = Slot()

@@ -13,7 +13,7 @@ from fakes.model_faults import trickle
 from fakes.openai_server import FakeModelServer, failing
 
 from reviewer.errors import ModelError
-from reviewer.model.chunk_reviewer import ChunkReviewer, make_client
+from reviewer.model.chunk_reviewer import NOT_IN_TIME, ChunkReviewer, make_client
 from reviewer.model.request_gate import estimated_tokens
 
 CHUNK = "File: app.py (modified)\n@@ -1,1 +1,2 @@\n1  import os\n2 +x = eval(input())\n"
@@ -72,6 +72,17 @@ def test_a_429_with_the_budgets_spent_waits_for_a_request_to_refill(
     assert answer.findings == [] and len(fake_model.requests) == 2
     # 10 a minute refill one a second; the retry waits for one request and a margin.
     assert max(fake.sleeps) == pytest.approx(1 + 0.02 * 10, abs=0.05)
+
+
+def test_no_request_waits_for_a_budget_past_the_deadline(fake_model: FakeModelServer) -> None:
+    fake = FakeTime()
+    fake_model.queue(failing(429, "Rate limit reached for requests.", SPENT))
+    chunk_reviewer = reviewer(fake_model, fake, concurrency=1)
+    with pytest.raises(ModelError) as raised:
+        chunk_reviewer.review(CHUNK, deadline=fake.now + 0.5)
+    assert raised.value.message == NOT_IN_TIME and len(fake_model.requests) == 1
+    # The request that did not go gave its place back: the next one is sent.
+    assert chunk_reviewer.review(CHUNK).findings == []
 
 
 def test_retry_after_holds_the_retry_once(fake_model: FakeModelServer) -> None:
