@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_anchoring, bench_concurrency, bench_diff, bench_github, bench_runs
+from bench import (
+    bench_anchoring,
+    bench_concurrency,
+    bench_diff,
+    bench_github,
+    bench_rate_limits,
+    bench_runs,
+)
 
 SECTIONS = [
     ("Diff pipeline: parse + chunk + render (issue 3)", bench_diff.main),
@@ -14,6 +21,10 @@ SECTIONS = [
     (
         "Whole runs, fake model with 0.2 s latency (issue 7; JSON in bench/results/)",
         bench_runs.main,
+    ),
+    (
+        "Adaptive concurrency: providers' rate limits, no limits, a queueing server (issue 15)",
+        bench_rate_limits.main,
     ),
 ]
 

@@ -19,6 +19,10 @@ the action builds it (`components.chunk_reviewer`, default settings):
    requests answered 429.
 2. A provider with no limits and no rate-limit headers answering in `--latency` seconds,
    unscaled. Target: two rounds, wall at most 2.2x the slowest call plus 1 s.
+3. A self-hosted server with 2 parallel slots (llama-server `-np 2`) that queues the rest,
+   each answer taking 0.6 s of a slot, with `concurrency: 8` and `request-timeout` 2 s:
+   at a fixed 8 in flight a request takes 2.4 s and times out. Reported: wall, requests,
+   timeouts, chunks not reviewed, the concurrency it settled at.
 """
 
 from __future__ import annotations
@@ -81,15 +85,16 @@ class Result:
     requests: int
     rejected: int
     reached: int | None
+    failures: int
     charges: tuple[int, ...]
     slowest_s: float
     cap: int
 
 
-def review(model: TimedModel, chunks: int) -> Result:
+def review(model: TimedModel, chunks: int, **inputs: str) -> Result:
     diff = synthetic_diff(chunks * 60, files=chunks)  # one 60-line file per chunk
     count, _ = make_token_counter("gpt-4.1-mini")
-    settings = build_settings({"api-key": "sk-bench", "base-url": model.base_url})
+    settings = build_settings({"api-key": "sk-bench", "base-url": model.base_url, **inputs})
     reviewer = chunk_reviewer(settings, rules="", runtime=Runtime())
     options = ReviewOptions(
         model=settings.model, rules="", max_chunk_tokens=1400, concurrency=settings.concurrency
@@ -97,7 +102,8 @@ def review(model: TimedModel, chunks: int) -> Result:
     started = time.perf_counter()
     outcome = review_diff(diff, options, reviewer, count)
     wall = time.perf_counter() - started
-    assert not outcome.failures, outcome.failures
+    if not inputs:
+        assert not outcome.failures, outcome.failures
     limits = model.limits
     admitted = [a for a in limits.admissions if a.status == 200] if limits else []
     return Result(
@@ -105,7 +111,8 @@ def review(model: TimedModel, chunks: int) -> Result:
         wall_s=wall,
         requests=len(model.requests),
         rejected=limits.rejected if limits else 0,
-        reached=getattr(outcome, "concurrency", None),
+        reached=outcome.concurrency,
+        failures=len(outcome.failures),
         charges=tuple(a.tokens for a in admitted),
         slowest_s=max(model.durations),
         cap=settings.concurrency,
@@ -175,6 +182,23 @@ def unlimited(*, latency_s: float, chunks: int) -> dict[str, object]:
     }
 
 
+def queueing(*, chunks: int = 24) -> dict[str, object]:
+    model = TimedModel(latency_s=0.6, parallel_slots=2)
+    with served(model):
+        result = review(model, chunks, concurrency="8", **{"request-timeout": "2"})
+    timeouts = len(model.requests) - len(model.durations)  # still queued when abandoned
+    timeouts += sum(1 for d in model.durations if d > 2)
+    return {
+        "chunks": result.chunks,
+        "wall": result.wall_s,
+        "ideal": chunks * 0.6 / 2,
+        "requests": result.requests,
+        "timeouts": timeouts,
+        "failures": result.failures,
+        "reached": result.reached,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=5.0)
@@ -199,6 +223,14 @@ def main() -> None:
     print(
         f"{'':>24} {row['chunks']:>6} {row['wall']:>7.1f} {row['slowest']:>9.2f} "
         f"{row['bound']:>8.1f} {row['rounds']:>12.2f} {row['reached']!s:>7} {row['cap']:>4}"
+    )
+    print()
+    row = queueing()
+    print(f"{'2 slots, concurrency 8':>24} {'chunks':>6} {'wall s':>7} {'ideal s':>7} "
+          f"{'requests':>8} {'timeouts':>8} {'not reviewed':>12} {'reached':>7}")  # fmt: skip
+    print(
+        f"{'':>24} {row['chunks']:>6} {row['wall']:>7.1f} {row['ideal']:>7.1f} "
+        f"{row['requests']:>8} {row['timeouts']:>8} {row['failures']:>12} {row['reached']!s:>7}"
     )
 
 
