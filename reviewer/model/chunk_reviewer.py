@@ -98,7 +98,7 @@ class _Call:
     usage: Usage = field(default_factory=Usage)
 
     def add(self, more: Usage) -> None:
-        self.usage = self.usage + more
+        self.usage += more
 
 
 class ChunkReviewer:
@@ -139,8 +139,12 @@ class ChunkReviewer:
         self._timeout_s = request_timeout_s(client)
 
     @property
+    def gate(self) -> RequestGate:
+        """The run's gate: any other request of the run should pass it too."""
+        return self._gate
+
+    @property
     def concurrency_reached(self) -> int:
-        """The most requests this reviewer had in flight at once."""
         return self._gate.reached
 
     @property
