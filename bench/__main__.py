@@ -10,6 +10,7 @@ from bench import (
     bench_diff,
     bench_findings,
     bench_github,
+    bench_rate_limits,
     bench_routing,
     bench_runs,
     bench_savings,
@@ -29,6 +30,10 @@ SECTIONS = [
     ("Tokens saved: vendored trees, deletion-only hunks, re-runs (issue 15)", bench_savings.main),
     ("Start-up CPU (issue 15)", bench_startup.main),
     ("Reviewer routing: 50,000 commits, 2,000 changed files (issue 12)", bench_routing.main),
+    (
+        "Adaptive concurrency: providers' rate limits, no limits, a queueing server (issue 15)",
+        bench_rate_limits.main,
+    ),
 ]
 
 

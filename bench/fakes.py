@@ -20,12 +20,14 @@ from fakes.git_history import Change, fast_import  # noqa: E402
 from fakes.github import FakeGitHub  # noqa: E402
 from fakes.github_process import FakeCommit  # noqa: E402
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger  # noqa: E402
+from fakes.provider_limits import ProviderLimits  # noqa: E402
 
 __all__ = [
     "Change",
     "FakeCommit",
     "FakeGitHub",
     "FakeModelServer",
+    "ProviderLimits",
     "ReadingModel",
     "Trigger",
     "fast_import",

@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -73,23 +74,40 @@ def tiktoken_env() -> dict[str, str]:
     return {"TIKTOKEN_CACHE_DIR": str(SHARED_TIKTOKEN)} if SHARED_TIKTOKEN.is_dir() else {}
 
 
-def fast_runtime(sleeps: list[float], now: datetime | None = None) -> Runtime:
-    """The production waits, recorded in `sleeps` instead of slept. PyGithub's pause between
-    writes and urllib3's read backoff sleep inside those libraries, so they are zero.
-    `now`: the time of day the run sees (the SLA scan's clock)."""
-    runtime = Runtime(github_write_pause_s=0.0, github_retry_backoff=0.0, sleep=sleeps.append)
+def fast_runtime(
+    sleeps: list[float], now: datetime | None = None, *, real_waits: bool = False
+) -> Runtime:
+    """The production waits, recorded in `sleeps` instead of slept (or recorded and slept,
+    with `real_waits`, for a fake whose limits run on the real clock). PyGithub's pause
+    between writes and urllib3's read backoff sleep inside those libraries, so they are
+    zero. `now`: the time of day the run sees (the SLA scan's clock)."""
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        time.sleep(seconds)
+
+    runtime = Runtime(
+        github_write_pause_s=0.0,
+        github_retry_backoff=0.0,
+        sleep=sleep if real_waits else sleeps.append,
+    )
     return runtime if now is None else dataclasses.replace(runtime, now=lambda: now)
 
 
 def run_in_process(
-    argv: list[str], env: dict[str, str], *, cwd: Path, now: datetime | None = None
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    cwd: Path,
+    now: datetime | None = None,
+    real_waits: bool = False,
 ) -> tuple[int, str, str, list[float]]:
     """`reviewer.cli.main(argv)` with `env`, from `cwd`: exit code, stdout, stderr, sleeps."""
     sleeps: list[float] = []
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main(argv, env=env, runtime=fast_runtime(sleeps, now))
+            code = main(argv, env=env, runtime=fast_runtime(sleeps, now, real_waits=real_waits))
         except SystemExit as stop:  # argparse: --help, --version, a bad flag
             code = stop.code if isinstance(stop.code, int) else 2
     return code, out.getvalue(), err.getvalue(), sleeps
@@ -157,6 +175,7 @@ def run_action(
     api_prefix: str = "",
     subprocess_run: bool = False,
     now: datetime | None = None,
+    real_waits: bool = False,
 ) -> ActionResult:
     workspace = workspace or tmp_path / "workspace"
     workspace.mkdir(exist_ok=True)
@@ -191,7 +210,9 @@ def run_action(
         env[f"INPUT_{name.upper()}"] = value
     env.update(extra_env or {})
     if not subprocess_run:
-        code, stdout, stderr, sleeps = run_in_process([], env, cwd=workspace, now=now)
+        code, stdout, stderr, sleeps = run_in_process(
+            [], env, cwd=workspace, now=now, real_waits=real_waits
+        )
         return ActionResult(
             code, stdout, stderr, parse_outputs(output.read_text()), summary.read_text(), sleeps
         )

@@ -32,7 +32,7 @@ EXPECTED_INPUTS: dict[str, str | None] = {
     "include": "",
     "exclude": "",
     "dry-run": "false",
-    "concurrency": "4",
+    "concurrency": "64",
     "max-tokens": "",
     "api-version": "",
     "model-options": "",

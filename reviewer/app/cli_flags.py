@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from reviewer.app.settings import DEFAULT_MODEL, Naming
+from reviewer.core.concurrency import DEFAULT_CAP
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE
 from reviewer.core.policy import OnUnreviewed
 from reviewer.core.prompt import PROFILES
@@ -81,7 +82,14 @@ FLAGS: tuple[Flag, ...] = (
         "20",
         metavar="MINUTES",
     ),
-    Flag("concurrency", "model requests in flight at once (1-32)", "model", "4", metavar="N"),
+    Flag(
+        "concurrency",
+        "most model requests in flight at once (1-256); fewer while the provider's rate "
+        "limits or its answers say so",
+        "model",
+        str(DEFAULT_CAP),
+        metavar="N",
+    ),
     Flag(
         "pricing",
         "USD per million tokens for the cost estimate, e.g. "

@@ -75,6 +75,7 @@ def chunk_reviewer(settings: Settings, *, rules: str, runtime: Runtime) -> Chunk
         backoff_max_s=runtime.model_backoff_max_s,
         sleep=runtime.sleep,
         clock=runtime.clock,
+        concurrency=settings.concurrency,
     )
 
 
@@ -103,4 +104,6 @@ def make_verifier(
         backoff_max_s=runtime.model_backoff_max_s,
         sleep=runtime.sleep,
         clock=runtime.clock,
+        gate=reviewer.gate,
+        output_cap=reviewer.output_cap,
     )

@@ -25,6 +25,7 @@ from reviewer.core.policy import cap_severity
 from reviewer.core.report import ChunkFailure, Usage
 from reviewer.core.review_context import ContextPart, ReviewContext
 from reviewer.core.tokens import TokenCounter
+from reviewer.core.truncation import Piece, Splits, Step
 from reviewer.core.verification import Verdict, cited_code, needs_verification
 from reviewer.errors import ModelError, TruncatedAnswer
 
@@ -44,7 +45,8 @@ class ChunkReviewerLike(Protocol):
     """What the engine needs from a model adapter (`model.chunk_reviewer.ChunkReviewer`).
 
     `deadline` is the run's, on the engine's clock: the adapter starts no request or retry
-    at or after it."""
+    at or after it. The adapter decides how many requests are in flight at once (adaptive
+    concurrency, up to the `concurrency` it was built with), and says how many it reached."""
 
     def review(
         self,
@@ -54,6 +56,9 @@ class ChunkReviewerLike(Protocol):
         *,
         deadline: float | None = None,
     ) -> ChunkAnswerLike: ...
+
+    @property
+    def concurrency_reached(self) -> int: ...
 
 
 class CheckedLike(Protocol):
@@ -96,6 +101,7 @@ class ReviewOutcome:
     walkthrough: tuple[FileNote, ...] = ()
     context_used: tuple[str, ...] = ()  # related code, the context report
     verify_usage: Usage = field(default_factory=Usage)
+    concurrency: int = 0  # the most model requests in flight at once
 
     @property
     def incomplete(self) -> bool:
@@ -171,6 +177,13 @@ def review_diff(
         )
     failed = {path for failure in failures for path in failure.paths}
     reviewed = tuple(dict.fromkeys(p for c in chunks for p in c.paths if p not in failed))
+    reached = reviewer.concurrency_reached
+    if chunks:
+        log.info(
+            "Up to %d model request(s) in flight at once (`concurrency` allows %d).",
+            reached,
+            options.concurrency,
+        )
     return ReviewOutcome(
         dedupe(finding for finding, _ in found),
         index,
@@ -183,6 +196,7 @@ def review_diff(
         tuple(notes),
         planned.context_used,
         verify_usage,
+        reached,
     )
 
 
@@ -230,9 +244,6 @@ def _related_only(parts: Sequence[ContextPart]) -> tuple[ContextPart, ...]:
     return tuple(part for part in parts if part.label == "RELATED CODE")
 
 
-MAX_SPLITS = 4  # a chunk is halved at most this many times for truncated answers
-
-
 def run_chunks(
     chunks: Sequence[Chunk],
     reviewer: ChunkReviewerLike,
@@ -246,60 +257,67 @@ def run_chunks(
 ) -> tuple[list[tuple[Chunk, ChunkAnswerLike]], list[ChunkFailure], Usage]:
     """Review chunks in parallel; gather every outcome, in whatever order they finish.
 
-    A truncated answer halves its chunk and both halves are reviewed; a chunk that still
-    fails, or is not done by `deadline` (on `clock`), is reported, and the others still
-    count. A key or model the endpoint rejects stops the run: every chunk would fail the
-    same way. Requests still in flight then are left to daemon threads
-    (`workers.DaemonThreadPool`): they never keep the process from ending."""
+    Every chunk is handed to a worker at once; the adapter holds each request until its
+    window and the provider's limits allow it. A truncated answer halves its chunk while
+    halving helps (`core.truncation`); a chunk that still fails, or is not done by
+    `deadline` (on `clock`), is reported once, and the others still count. A key or model
+    the endpoint rejects stops the run: every chunk would fail the same way. Requests
+    still in flight then are left to daemon threads (`workers.DaemonThreadPool`): they
+    never keep the process from ending."""
     answers: list[tuple[Chunk, ChunkAnswerLike]] = []
     failures: list[ChunkFailure] = []
     spent = Usage()
     pool = DaemonThreadPool(max(1, concurrency), name="review")
+    splits = Splits(lambda chunk: split_chunk(chunk, count_tokens))
+    pending: dict[Future[ChunkAnswerLike], Piece] = {}
 
-    def submit(chunk: Chunk) -> Future[ChunkAnswerLike]:
-        return pool.submit(
+    def follow(step: Step) -> None:
+        for piece in step.send:
+            log.info("Answer truncated; reviewing part of chunk %d alone.", piece.chunk.index)
+            submit(piece)
+        failures.extend(ChunkFailure(chunk.paths, reason) for chunk, reason in step.give_up)
+
+    def submit(piece: Piece) -> None:
+        chunk = piece.chunk
+        future = pool.submit(
             reviewer.review,
             chunk.text,
             instructions(chunk.paths),
             parts(chunk),
             deadline=deadline,
         )
+        pending[future] = piece
 
-    pending: dict[Future[ChunkAnswerLike], tuple[Chunk, int]] = {
-        submit(chunk): (chunk, 0) for chunk in chunks
-    }
+    for chunk in chunks:
+        submit(Piece(chunk))
     try:
         while pending:
             done, _ = wait(pending, timeout=max(deadline - clock(), 0), return_when=FIRST_COMPLETED)
             if not done:
-                failures.extend(
-                    ChunkFailure(chunk.paths, "not reviewed within the time limit (`time-limit`)")
-                    for chunk, _ in pending.values()
-                )
+                for piece in pending.values():
+                    follow(splits.out_of_time(piece, NOT_IN_TIME))
                 break
             for future in done:
-                chunk, splits = pending.pop(future)
+                piece = pending.pop(future)
                 try:
-                    answers.append((chunk, future.result()))
+                    answers.append((piece.chunk, future.result()))
                 except TruncatedAnswer as error:
                     spent = spent + getattr(error, "usage", Usage())
-                    halves = split_chunk(chunk, count_tokens) if splits < MAX_SPLITS else None
-                    if halves is None:
-                        failures.append(
-                            ChunkFailure(
-                                chunk.paths, "the answer was too long even for a single line"
-                            )
-                        )
-                        continue
-                    log.info("Answer truncated; reviewing chunk %d in two halves.", chunk.index)
-                    for half in halves:
-                        pending[submit(half)] = (half, splits + 1)
+                    follow(splits.cut_off(piece, cap=getattr(error, "output_cap", None)))
+                    continue
                 except ModelError as error:  # a ConfigError (bad key, model) propagates
+                    chunk = piece.chunk
                     log.warning(
                         "Chunk %d (%s) not reviewed: %s", chunk.index, ", ".join(chunk.paths), error
                     )
                     failures.append(ChunkFailure(chunk.paths, error.message))
+                    follow(splits.failed(piece))
+                    continue
+                follow(splits.answered(piece))
     finally:
         # Don't wait for requests still in flight after a deadline or a fatal error.
         pool.shutdown(wait=False, cancel_futures=True)
     return answers, failures, spent
+
+
+NOT_IN_TIME = "not reviewed within the time limit (`time-limit`)"

@@ -12,7 +12,7 @@ from reviewer.app.actions_io import annotate, annotation, append_step_summary, w
 from reviewer.app.report_files import write_findings, write_sarif
 from reviewer.app.review_stages import Reconciled, Reviewed, Run
 from reviewer.app.settings import Settings
-from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.fingerprint import is_trusted, read_finding_marker
 from reviewer.core.json_report import report_json
 from reviewer.core.plan import Held
@@ -111,6 +111,7 @@ def _run_report(
         skipped_files=outcome.skipped,
         failed_chunks=outcome.failures,
         usage=outcome.usage,
+        concurrency=outcome.concurrency,
         duration_s=run.runtime.clock() - run.started,
         review_url=published.review_url,
         comment_urls=published.comment_urls,
@@ -182,6 +183,14 @@ def _report_json(report: RunReport) -> dict[str, object]:
     )
 
 
+def _unreviewed_file(finding: AnchoredFinding) -> str:
+    """A finding naming a file this review did not cover gets no `file=`: GitHub would pin
+    the annotation on a file nobody reviewed. The name it gave is said in the message."""
+    if finding.placement is not Placement.OUTSIDE:
+        return ""
+    return f" (names {finding.path}, not a file of this review)"
+
+
 def _annotate(report: RunReport) -> None:
     """Each finding at most once: the ones the token could not post as comments, then the
     failing ones not among them; then what was not reviewed."""
@@ -192,9 +201,9 @@ def _annotate(report: RunReport) -> None:
     for finding in failing:
         annotation(
             "error",
-            f"{finding.finding.severity.value}: {finding.finding.title}",
-            file=finding.path,
-            line=finding.line,
+            f"{finding.finding.severity.value}: {finding.finding.title}{_unreviewed_file(finding)}",
+            file="" if finding.placement is Placement.OUTSIDE else finding.path,
+            line=None if finding.placement is Placement.OUTSIDE else finding.line,
         )
     for failure in report.failed_chunks:
         annotation("error", f"Not reviewed ({', '.join(failure.paths)}): {failure.reason}")

@@ -20,6 +20,7 @@ from reviewer.app.process_settings import (
     ProcessSettings,
     build_process_settings,
 )
+from reviewer.core.concurrency import DEFAULT_CAP, MAX_CAP
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
 from reviewer.core.policy import OnUnreviewed
 from reviewer.core.pricing import Pricing
@@ -73,8 +74,9 @@ DEFAULT_MODEL = "gpt-4.1-mini"
 DEFAULT_FINDINGS_FILE = "reviewer-findings.json"
 DEFAULT_MAX_COMMENTS_PER_FILE = 10
 DEFAULT_MAX_COMMENTS = 30
-DEFAULT_CONCURRENCY = 4
-MAX_CONCURRENCY = 32
+# The cap of adaptive concurrency (core/concurrency.py).
+DEFAULT_CONCURRENCY = DEFAULT_CAP
+MAX_CONCURRENCY = MAX_CAP
 DEFAULT_TIME_LIMIT_MIN = 20
 # Review context (issue 13), chosen on bench/quality: see docs/performance.md.
 DEFAULT_CONTEXT_LINES = 6

@@ -46,6 +46,7 @@ class RunReport:
     skipped_files: tuple[SkippedFile, ...] = ()
     failed_chunks: tuple[ChunkFailure, ...] = ()
     usage: Usage = field(default_factory=Usage)
+    concurrency: int = 0  # the most model requests in flight at once (adaptive concurrency)
     duration_s: float = 0.0
     review_url: str = ""
     comment_urls: Mapping[str, str] = field(default_factory=dict)  # fingerprint → URL

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.fingerprint import summary_marker
 from reviewer.core.markdown import cell, code_span, inert_line
 from reviewer.core.render import BADGES, finding_body
@@ -79,6 +79,9 @@ def _counts(findings: list[AnchoredFinding]) -> str:
 
 
 def _where(finding: AnchoredFinding) -> str:
+    if finding.placement is Placement.OUTSIDE:
+        # Not a file of this review: listed without one, the name the model gave quoted.
+        return f"no reviewed file (named {code_span(finding.path)})"
     if finding.line is None:
         return code_span(finding.path)
     start = f"{finding.start_line}-" if finding.start_line else ""
@@ -215,9 +218,11 @@ def _footer(report: RunReport, record_complete: bool) -> str:
         if record_complete
         else "\n\n_Too many open findings to remember them all: the next push gets a full review._"
     )
+    parallel = f" (up to {report.concurrency} at once)" if report.concurrency > 1 else ""
     return (
-        f"<sub>{files} · model {code_span(report.model, 80)} · {usage.requests} request(s), "
-        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens{cost} · "
+        f"<sub>{files} · model {code_span(report.model, 80)} · {usage.requests} request(s)"
+        f"{parallel}, {usage.prompt_tokens} prompt + {usage.completion_tokens} completion "
+        f"tokens{cost} · "
         f"{report.duration_s:.1f}s · commit {report.head_sha[:12]}</sub>{partial}"
     )
 

@@ -9,9 +9,10 @@ one re-ask quoting the validation error.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
@@ -20,6 +21,7 @@ import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
+from reviewer.core.concurrency import DEFAULT_CAP
 from reviewer.core.findings import AnswerInvalid, FileNote, Finding, ReviewAnswer, parse_review
 from reviewer.core.prompt import Message, chunk_messages, reask_message
 from reviewer.core.report import Usage
@@ -34,11 +36,22 @@ from reviewer.model.answer_modes import (
     rejects_answer_mode,
 )
 from reviewer.model.client import make_client, retry_after_seconds
-from reviewer.model.completion import Completion, NotACompletion, read_completion
+from reviewer.model.completion import Completion, read_completion
+from reviewer.model.http_client import request_timeout_s
+from reviewer.model.output_cap import OutputCap
+from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens
 from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
-from reviewer.model.status_errors import client_error, option_error, status_error
+from reviewer.model.status_errors import (
+    NOT_IN_TIME,
+    TIME_LIMIT_HINT,
+    client_error,
+    gave_up,
+    option_error,
+    status_error,
+)
 
 __all__ = [
+    "NOT_IN_TIME",
     "ChunkAnswer",
     "ChunkReviewer",
     "TruncatedAnswer",
@@ -61,11 +74,13 @@ class ChunkAnswer:
 
 
 class TruncatedWithUsage(TruncatedAnswer):
-    """A truncated answer with what the chunk's requests used, so the run can count it."""
+    """A truncated answer with what the chunk's requests used, so the run can count it,
+    and the output cap it ran into (None when unknown)."""
 
-    def __init__(self, message: str, *, usage: Usage) -> None:
+    def __init__(self, message: str, *, usage: Usage, output_cap: int | None = None) -> None:
         super().__init__(message)
         self.usage = usage
+        self.output_cap = output_cap
 
 
 class _ModeRejected(Exception):
@@ -85,14 +100,16 @@ class _Call:
     usage: Usage = field(default_factory=Usage)
 
     def add(self, more: Usage) -> None:
-        self.usage = self.usage + more
+        self.usage += more
 
 
 class ChunkReviewer:
     """Reviews chunks with one model through an OpenAI-compatible client.
 
-    One instance serves a whole run from several threads: its only mutable state is the
-    answer mode the server accepted, behind a lock in `AnswerModes`.
+    One instance serves a whole run from several threads: its mutable state is the answer
+    mode the server accepted (`AnswerModes`), the output cap it accepted (`OutputCap`) and
+    the gate every request passes (`RequestGate`: adaptive concurrency up to
+    `concurrency`), each behind its own lock.
     """
 
     def __init__(
@@ -107,6 +124,7 @@ class ChunkReviewer:
         backoff_max_s: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        concurrency: int = DEFAULT_CAP,
     ) -> None:
         self._client = client
         self._model = model
@@ -116,8 +134,25 @@ class ChunkReviewer:
             raise ValueError(f"model_options may not set {', '.join(reserved)}")
         self._options = dict(model_options)
         self._modes = AnswerModes()
+        self._cap = OutputCap(model, str(client.base_url), model_options)
+        self._gate = RequestGate(concurrency, sleep=sleep, clock=clock)
         self._retries = RetryPolicy(attempts, backoff_initial_s, backoff_max_s, sleep)
         self._clock = clock
+        self._timeout_s = request_timeout_s(client)
+
+    @property
+    def gate(self) -> RequestGate:
+        """The run's gate: any other request of the run should pass it too."""
+        return self._gate
+
+    @property
+    def output_cap(self) -> OutputCap:
+        """The run's output cap: other requests of the run send it too."""
+        return self._cap
+
+    @property
+    def concurrency_reached(self) -> int:
+        return self._gate.reached
 
     @property
     def answer_mode(self) -> AnswerMode:
@@ -139,7 +174,9 @@ class ChunkReviewer:
         try:
             return self._review_in_best_mode(chunk_text, instructions, call, parts)
         except TruncatedAnswer as error:
-            raise TruncatedWithUsage(error.message, usage=call.usage) from None
+            raise TruncatedWithUsage(
+                error.message, usage=call.usage, output_cap=self._cap.tokens
+            ) from None
 
     def _review_in_best_mode(
         self, chunk_text: str, instructions: str, call: _Call, parts: Sequence[ContextPart]
@@ -173,7 +210,7 @@ class ChunkReviewer:
         completion = self._send(messages, mode, call)
         if rejection is not None:  # the server took this mode: later chunks start with it
             self._modes.accepted(mode, error_summary(rejection.error))
-        content = _answer_text(completion)
+        content = _answer_text(completion, self._cap.tokens)
         try:
             return _answer(read_answer(content, mode), call.usage)
         except AnswerInvalid as first:
@@ -183,7 +220,8 @@ class ChunkReviewer:
             except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
                 raise status_error(odd.error) from None
             try:
-                return _answer(read_answer(_answer_text(completion), mode), call.usage)
+                answer = _answer_text(completion, self._cap.tokens)
+                return _answer(read_answer(answer, mode), call.usage)
             except AnswerInvalid as second:
                 raise ModelError(
                     f"The model answered twice with invalid findings: {second}",
@@ -193,57 +231,63 @@ class ChunkReviewer:
     def _send(self, messages: Sequence[Message], mode: AnswerMode, call: _Call) -> Completion:
         """One request, retried while transient; HTTP errors become the error to raise."""
         if call.deadline.passed():
-            raise ModelError(NOT_IN_TIME, hint=_TIME_LIMIT_HINT)
+            raise ModelError(NOT_IN_TIME, hint=TIME_LIMIT_HINT)
+        retrying = self._retries.retrying(call.deadline, self._gate.pause_left)
+        attempts = itertools.count(1)
         try:
-            completion = self._retries.retrying(call.deadline)(self._request, messages, mode)
+            completion = retrying(self._request, messages, mode, call, attempts)
         except TRANSIENT as error:  # first: 429 and 5xx are APIStatusErrors too
-            raise _gave_up(error, stopped_at_deadline=call.deadline.reached) from None
+            raise gave_up(
+                error,
+                stopped_at_deadline=call.deadline.reached,
+                requests=int(retrying.statistics.get("attempt_number", 1)),
+                timeout_s=self._timeout_s,
+            ) from None
+        except NotInTime:
+            raise ModelError(NOT_IN_TIME, hint=TIME_LIMIT_HINT) from None
         except openai.APIStatusError as error:
             option = rejected_option(error, self._options)
             if option is not None:
                 raise option_error(option, error) from None
+            if self._cap.refused(rejected_option(error, self._cap.params()) or ""):
+                return self._send(messages, mode, call)  # with the other parameter, or none
             if rejects_answer_mode(error) and mode.response_format() is not None:
                 raise _ModeRejected(error) from None
             raise client_error(error, self._model) from None
         call.add(completion.usage)
         return completion
 
-    def _request(self, messages: Sequence[Message], mode: AnswerMode) -> Completion:
-        """One attempt. Its answer is read here, inside the retries: a 200 that is not a
-        chat completion (a proxy's HTML page) is a server fault, retried like a 502."""
+    def _request(
+        self,
+        messages: Sequence[Message],
+        mode: AnswerMode,
+        call: _Call,
+        attempts: Iterator[int],
+    ) -> Completion:
+        """One attempt, through the gate. Its answer is read here, inside the retries: a
+        200 that is not a chat completion (a proxy's HTML page) is a server fault, retried
+        like a 502."""
         params = [cast(ChatCompletionMessageParam, m.as_dict()) for m in messages]
         extra: dict[str, Any] = dict(self._options)
+        extra.update(self._cap.params())
         response_format = mode.response_format()
         if response_format is not None:
             extra["response_format"] = response_format
-        raw = self._client.chat.completions.with_raw_response.create(
-            model=self._model, messages=params, **extra
-        )
-        answer = raw.http_response
-        return read_completion(answer.content, answer.headers.get("content-type", ""))
-
-
-NOT_IN_TIME = "not reviewed within the time limit (`time-limit`)"
-_TIME_LIMIT_HINT = "Raise `time-limit`, or lower `concurrency` if the endpoint rate-limits."
-
-
-def _gave_up(error: Exception, *, stopped_at_deadline: bool) -> ModelError:
-    """The error for a request whose attempts all failed, saying why they stopped."""
-    if stopped_at_deadline:
-        last = error.message if isinstance(error, NotACompletion) else str(error)
-        return ModelError(f"{NOT_IN_TIME}; the last attempt failed: {last}", hint=_TIME_LIMIT_HINT)
-    if isinstance(error, NotACompletion):
-        return ModelError(f"{error.message} (after retries)", hint=error.hint)
-    if isinstance(error, openai.APITimeoutError):
-        return ModelError(
-            "The model endpoint did not answer within `request-timeout`, after retries.",
-            hint="A slow model (a local one, a long chunk) may need a larger `request-timeout`; "
-            "otherwise retry the job later.",
-        )
-    return ModelError(
-        f"The model endpoint could not be reached after retries: {error}",
-        hint="Retry the job later, or check `base-url` and the provider's status.",
-    )
+        tokens = estimated_tokens([m.content for m in messages], self._cap.tokens)
+        retry = next(attempts) > 1
+        with self._gate.slot(tokens, deadline=call.deadline.deadline, retry=retry) as slot:
+            started = self._clock()
+            try:
+                raw = self._client.chat.completions.with_raw_response.create(
+                    model=self._model, messages=params, **extra
+                )
+                answer = raw.http_response
+                completion = read_completion(answer.content, answer.headers.get("content-type", ""))
+            except BaseException as error:
+                slot.failed(error, self._clock() - started)
+                raise
+            slot.answered(answer.headers, completion, self._clock() - started)
+        return completion
 
 
 def read_answer(content: str, mode: AnswerMode) -> ReviewAnswer:
@@ -265,9 +309,10 @@ def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> l
     return [*messages, *previous, reask_message(str(error))]
 
 
-def _answer_text(completion: Completion) -> str:
+def _answer_text(completion: Completion, output_cap: int | None) -> str:
     if completion.finish_reason == "length":
-        raise TruncatedAnswer("The model's answer was cut off at its output limit.")
+        limit = f" ({output_cap:,} tokens)" if output_cap else ""
+        raise TruncatedAnswer(f"The model's answer was cut off at its output limit{limit}.")
     if completion.refusal:
         raise ModelError(f"The model refused to review this part: {completion.refusal}")
     return completion.content

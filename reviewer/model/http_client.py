@@ -94,6 +94,16 @@ def total_timeout(timeout: object, default: httpx2.Timeout) -> float | None:
     return float(max(values))
 
 
+def request_timeout_s(client: openai.OpenAI) -> float | None:
+    """A client's timeout for one whole request, in seconds (None: none)."""
+    timeout = client.timeout
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    if isinstance(timeout, httpx2.Timeout):
+        return total_timeout(None, timeout)
+    return None
+
+
 class _Outcome:
     """The helper's response or error, handed over to the caller unless it gave up: a
     response that arrives after that is closed, so its connection goes back to the pool."""

@@ -9,10 +9,11 @@ rejected: only the model's own "reject" drops a finding.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
@@ -31,7 +32,10 @@ from reviewer.core.verification import (
     verification_messages,
     verification_schema,
 )
+from reviewer.model.answer_modes import rejected_option
 from reviewer.model.completion import Completion, read_completion
+from reviewer.model.output_cap import OutputCap
+from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens
 from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
 
 log = logging.getLogger(__name__)
@@ -58,15 +62,20 @@ class FindingVerifier:
         backoff_max_s: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        gate: RequestGate | None = None,
+        output_cap: OutputCap | None = None,
     ) -> None:
         """`strict_schema()`: whether the server takes a JSON schema as `response_format`
-        (what the review requests found out)."""
+        (what the review requests found out). `gate`, `output_cap`: the run's, shared with
+        the review requests, so verification is paced within the same limits."""
         self._client = client
         self._model = model
         self._options = dict(model_options)
         self._strict = strict_schema
         self._retries = RetryPolicy(attempts, backoff_initial_s, backoff_max_s, sleep)
         self._clock = clock
+        self._gate = gate or RequestGate(4, sleep=sleep, clock=clock)
+        self._cap = output_cap or OutputCap(model, str(client.base_url), model_options)
 
     def verify(
         self,
@@ -86,7 +95,9 @@ class FindingVerifier:
         ]
         strict = self._strict()
         try:
-            completion = self._retries.retrying(stop)(self._request, messages, strict)
+            completion = self._send(messages, strict, stop)
+        except NotInTime:
+            return Checked(None, Usage())
         except (openai.APIError, *TRANSIENT) as error:
             log.warning("Could not verify a finding (%s); it stands unverified.", error)
             return Checked(None, Usage(requests=1))
@@ -97,19 +108,50 @@ class FindingVerifier:
             log.warning("The verification answer was invalid (%s); the finding stands.", error)
             return Checked(None, completion.usage)
 
-    def _request(self, messages: list[ChatCompletionMessageParam], strict: bool) -> Completion:
+    def _send(
+        self, messages: list[ChatCompletionMessageParam], strict: bool, stop: StopAtDeadline
+    ) -> Completion:
+        attempts = itertools.count(1)
+        retrying = self._retries.retrying(stop, self._gate.pause_left)
+        try:
+            return retrying(self._request, messages, strict, stop, attempts)
+        except openai.APIStatusError as error:
+            if self._cap.refused(rejected_option(error, self._cap.params()) or ""):
+                return self._send(messages, strict, stop)  # the other parameter, or none
+            raise
+
+    def _request(
+        self,
+        messages: list[ChatCompletionMessageParam],
+        strict: bool,
+        stop: StopAtDeadline,
+        attempts: Iterator[int],
+    ) -> Completion:
+        """One attempt, through the run's gate."""
         extra: dict[str, Any] = dict(self._options)
+        extra.update(self._cap.params())
         if strict:
             extra["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "verification", "strict": True,
                                 "schema": verification_schema()},
             }  # fmt: skip
-        raw = self._client.chat.completions.with_raw_response.create(
-            model=self._model, messages=messages, **extra
-        )
-        answer = raw.http_response
-        return read_completion(answer.content, answer.headers.get("content-type", ""))
+        texts = [str(m.get("content", "")) for m in messages]
+        tokens = estimated_tokens(texts, self._cap.tokens)
+        retry = next(attempts) > 1
+        with self._gate.slot(tokens, deadline=stop.deadline, retry=retry) as slot:
+            started = self._clock()
+            try:
+                raw = self._client.chat.completions.with_raw_response.create(
+                    model=self._model, messages=messages, **extra
+                )
+                answer = raw.http_response
+                completion = read_completion(answer.content, answer.headers.get("content-type", ""))
+            except BaseException as error:
+                slot.failed(error, self._clock() - started)
+                raise
+            slot.answered(answer.headers, completion, self._clock() - started)
+        return completion
 
 
 def extract_verdict(text: str) -> str:

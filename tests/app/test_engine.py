@@ -53,6 +53,10 @@ class ScriptedReviewer:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def concurrency_reached(self) -> int:
+        return self.max_in_flight
+
     def review(
         self,
         chunk_text: str,
@@ -75,7 +79,8 @@ class ScriptedReviewer:
 
 
 def options(**kwargs: object) -> ReviewOptions:
-    return ReviewOptions(model="gpt-4.1-mini", rules="", max_chunk_tokens=300, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("max_chunk_tokens", 300)
+    return ReviewOptions(model="gpt-4.1-mini", rules="", **kwargs)  # type: ignore[arg-type]
 
 
 def test_chunks_run_in_parallel_up_to_the_limit() -> None:
@@ -84,7 +89,7 @@ def test_chunks_run_in_parallel_up_to_the_limit() -> None:
     outcome = review_diff(diff_of(8), options(concurrency=4), model, words)
     elapsed = time.monotonic() - started
     assert outcome.chunks == 8 and len(model.calls) == 8
-    assert model.max_in_flight == 4
+    assert model.max_in_flight == 4 and outcome.concurrency == 4
     assert elapsed < 8 * 0.2 * 0.75  # well under serial time
     assert outcome.usage.requests == 8 and outcome.usage.prompt_tokens == 80
 
@@ -101,6 +106,19 @@ def test_truncated_answer_splits_the_chunk_and_reviews_both_halves() -> None:
     reviewed = "".join(model.calls[1:])
     for n in range(20):
         assert f"value_0_{n} " in reviewed  # every line reviewed after the split
+
+
+def test_a_model_cut_off_whatever_it_reads_is_reported_once() -> None:
+    def loop(_text: str) -> list[Finding]:
+        raise TruncatedAnswer("The model's answer was cut off at its output limit.")
+
+    model = ScriptedReviewer(loop)
+    outcome = review_diff(diff_of(2, lines=20), options(max_chunk_tokens=2000), model, words)
+    assert outcome.chunks == 1 and len(model.calls) == 3  # the chunk and its two halves
+    ((failure,),) = [outcome.failures]
+    assert failure.paths == ("f0.py", "f1.py")
+    assert "again for each half of it" in failure.reason
+    assert outcome.reviewed_files == ()
 
 
 def test_a_failing_chunk_is_reported_and_the_others_still_count() -> None:

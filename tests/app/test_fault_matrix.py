@@ -235,7 +235,7 @@ MODEL_FAULTS = [
         (failing(429, RATE_LIMITED, {"Retry-After": "0"}),) * PERSISTENT,
         3,
         retry_log="retrying in 0.0s",
-        reason="could not be reached after retries",
+        reason="was still rate limiting after 4 requests",
     ),
     ModelFault("429-no-retry-after-once", (failing(429, RATE_LIMITED),), 1, min_wait_s=1.0),
     ModelFault("500-once", (failing(500, SERVER_ERROR),), 1, min_wait_s=1.0),
@@ -256,7 +256,8 @@ MODEL_FAULTS = [
         "truncated-persistent",
         (TRUNCATED,) * PERSISTENT,
         3,
-        reason="the answer was too long even for a single line",
+        # Halved once; both halves are cut off too: halving does not help, reported once.
+        reason="for this part and again for each half of it",
     ),
     # A refusal is final: not retried.
     ModelFault("refusal", (REFUSED,), 3, min_requests=1, reason="refused to review"),

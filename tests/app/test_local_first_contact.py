@@ -170,6 +170,8 @@ def test_a_failed_chunk_is_logged_with_readable_file_names(
     )
 
     class Failing:
+        concurrency_reached = 1
+
         def review(
             self,
             chunk_text: str,

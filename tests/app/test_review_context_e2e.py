@@ -68,6 +68,9 @@ def test_verification_rejects_a_finding_and_the_summary_opens_with_the_walkthrou
     # One verification request per finding at warning or above, each about one finding.
     assert len(checks) == 2
     assert all(c["messages"][0]["content"].startswith("You verify") for c in checks)
+    # The run's output cap on every request, the verification requests included.
+    cap = {k: v for k, v in review.items() if k in ("max_tokens", "max_completion_tokens")}
+    assert cap and all({k: c.get(k) for k in cap} == cap for c in checks)
     # Only the confirmed finding is posted and counted.
     assert [c["body"].count("Code injection") for c in fake_github.review_comments] == [1]
     assert not any("Hard-coded password" in c["body"] for c in fake_github.review_comments)

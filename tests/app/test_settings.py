@@ -20,7 +20,7 @@ def test_defaults() -> None:
     assert s.model == "gpt-4.1-mini"
     assert s.fail_on is Severity.CRITICAL
     assert s.rules_file == ".github/reviewer.md"
-    assert (s.max_comments, s.concurrency, s.dry_run) == (30, 4, False)
+    assert (s.max_comments, s.concurrency, s.dry_run) == (30, 64, False)
     assert s.max_chunk_tokens is None and s.base_url is None
 
 

@@ -37,11 +37,19 @@ def test_summary_lists_status_counts_findings_and_what_was_not_reviewed() -> Non
     assert "| 🔴 Critical | 🟠 Warning | 🔵 Suggestion |\n|---|---|---|\n| 2 | 0 | 0 |" in body
     assert "`app.py` L2" in body and "eval of user input" in body
     assert "outside thing" in body and "outside the diff" in body
+    # A file the review did not cover is named, never given as the finding's place.
+    assert "no reviewed file (named `docs/x.md`)" in body
     assert "`logo.png`: skipped, binary file" in body
     assert "`big.py`: **not reviewed**, model timed out" in body
     assert "gpt-4.1-mini" in body and "1000 prompt + 200 completion" in body
+    assert "2 request(s), 1000 prompt" in body  # one request at a time: nothing to say
     assert "ec26c3e57ca3" in body
     assert is_summary(body)
+
+
+def test_the_footer_says_how_many_requests_ran_at_once() -> None:
+    body = render_summary(report([], concurrency=12))
+    assert "2 request(s) (up to 12 at once), 1000 prompt + 200 completion tokens" in body
 
 
 def test_step_summary_variant_has_no_marker() -> None:

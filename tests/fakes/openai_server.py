@@ -19,6 +19,8 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from fakes.provider_limits import ProviderLimits
+
 Responder = Callable[[dict[str, Any]], Response]
 
 _LINE = re.compile(r"^(\d+) ([+\- |])(.*)$")  # "|": a surrounding line
@@ -154,6 +156,10 @@ class FakeModelServer:
     requests without a `response_format` come wrapped in prose and a ```json fence, as
     models answer when nothing constrains them. `faulty_files` answers every request whose
     prompt shows one of its paths with that path's responder (a queued answer waits).
+    `limits` enforces and reports a provider's rate limits (`provider_limits`);
+    `parallel_slots` makes it a server that works on that many requests at once and queues
+    the rest, as llama-server does with `-np` (each request takes `latency_s` once it has a
+    slot).
     """
 
     model: ReadingModel = field(default_factory=lambda: ReadingModel([]))
@@ -164,6 +170,9 @@ class FakeModelServer:
     rejected_formats: dict[str, Responder] = field(default_factory=dict)
     chatty_text: bool = False
     faulty_files: dict[str, Responder] = field(default_factory=dict)
+    limits: ProviderLimits | None = None
+    parallel_slots: int = 0
+    _slots: threading.Semaphore | None = None
     _queue: deque[Responder] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
@@ -209,8 +218,34 @@ class FakeModelServer:
                 )
             if responder is None and self._queue:
                 responder = self._queue.popleft()
-        if self.latency_s:
+        limit_headers: dict[str, str] = {}
+        if self.limits is not None:
+            status, limit_headers, message = self.limits.admit(body)
+            if status == 429:
+                return error_response(429, message, limit_headers, code="rate_limit_exceeded")
+        self._work()
+        response = self._answer(request, body, responder)
+        response.headers.update(limit_headers)
+        if self.limits is not None and response.status_code == 200:
+            self.limits.answered()
+        return response
+
+    def _work(self) -> None:
+        """The time the model takes: `latency_s`, in one of the server's slots if it has few."""
+        if not self.parallel_slots:
+            if self.latency_s:
+                time.sleep(self.latency_s)
+            return
+        with self._lock:
+            if self._slots is None:
+                self._slots = threading.Semaphore(self.parallel_slots)
+            slots = self._slots
+        with slots:
             time.sleep(self.latency_s)
+
+    def _answer(
+        self, request: Request, body: dict[str, Any], responder: Responder | None
+    ) -> Response:
         if "/openai/deployments/" in request.path and "api-version" not in request.args:
             return error_response(404, "Resource not found")  # what Azure says
         if responder is not None:

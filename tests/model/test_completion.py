@@ -84,7 +84,7 @@ def test_every_time_it_is_retried_then_a_clear_error(
     with pytest.raises(ModelError) as raised:
         reviewer(fake_model).review(CHUNK)
     assert type(raised.value) is ModelError  # not the retried NotACompletion itself
-    assert says in raised.value.message and "(after retries)" in raised.value.message
+    assert says in raised.value.message and "(2 requests sent)" in raised.value.message
     assert "`base-url`" in raised.value.hint
     assert len(fake_model.requests) == 2
 

@@ -56,3 +56,13 @@ def test_a_proxy_page_instead_of_a_completion_leaves_the_finding_standing(
     fake_model.queue(*[lambda _body: page] * 5)
     checked = verifier(fake_model, [0.0]).verify(finding(), "code")
     assert checked.answer is None and len(fake_model.requests) == 5
+
+
+def test_verification_passes_the_runs_gate(fake_model: FakeModelServer) -> None:
+    from reviewer.model.request_gate import RequestGate
+
+    gate = RequestGate(8)
+    client = make_client(api_key="sk-test", base_url=fake_model.base_url, timeout_s=10)
+    fake_model.queue(scripted(json.dumps({"verdict": "confirm", "reason": "real"})))
+    checked = FindingVerifier(client, model="m", gate=gate).verify(finding(), "code")
+    assert checked.answer is not None and gate.reached == 1
