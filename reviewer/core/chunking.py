@@ -188,9 +188,8 @@ def _file_pieces(file: FileDiff, count_tokens: TokenCounter, budget: int) -> Ite
     header = render_file_header(file)
     header_cost = _cost(header, count_tokens)
     parts = [_render(hunk, count_tokens) for hunk in file.hunks]
-    if header_cost + sum(part.cost for part in parts) <= budget:
-        yield _piece(file, header, header_cost, parts)
-        return
+    # Hunks in order, as many to a piece as fit (a file that fits is one piece); a hunk too
+    # big for a piece of its own is cut into several.
     group: list[_Rendered] = []
     used = header_cost
     for part in parts:

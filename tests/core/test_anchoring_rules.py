@@ -165,6 +165,14 @@ diff --git a/src/tail.py b/src/tail.py
 """
 
 
+def test_a_moved_finding_takes_its_range_along() -> None:
+    """Cited as lines 12-13, quoting line 12's code: the range ends there, and starts one
+    line before, as the model's did."""
+    moved = anchor(start_line=12, line=13, quote="    rows = db.execute(query)")
+    assert (moved.placement, moved.start_line, moved.line) == (Placement.INLINE, 11, 12)
+    assert moved.code_lines == (QUERY, "    rows = db.execute(query)")
+
+
 def test_a_range_of_deleted_lines_is_read_on_the_deleted_side() -> None:
     """Old lines 3 and 4 exist only on the LEFT (the new file has one line)."""
     ranged = anchor(

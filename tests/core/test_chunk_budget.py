@@ -143,6 +143,17 @@ def test_a_hunk_too_big_for_one_piece_is_cut_between_its_neighbours() -> None:
     assert shown_changes(chunks) == sorted(changed([file]))
 
 
+def test_the_parts_of_a_cut_hunk_fit_whatever_the_budget() -> None:
+    """Every budget from a few lines' worth up: no part over it, nothing skipped, every
+    changed line shown once."""
+    file = file_of("src/long.py", hunk(95, "++-+ ++--+ " * 4, "long_"))
+    for budget in range(30, 90):
+        chunks, skipped = build_chunks([file], words, budget)
+        assert skipped == [], budget
+        assert all(words(chunk.text) == chunk.tokens <= budget for chunk in chunks), budget
+        assert shown_changes(chunks) == changed([file]), budget
+
+
 def test_a_line_that_fits_only_without_context_goes_alone() -> None:
     """After a cut the next part opens with the previous lines as context; when they and
     the next line do not fit together, the line goes without them, and still fits."""
