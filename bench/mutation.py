@@ -13,6 +13,7 @@ score is killed / (all - equivalent).
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -86,6 +87,9 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="only report the last run")
     args = parser.parse_args()
     if not args.report:
+        # mutmut keeps the results of functions whose code did not change, even when the
+        # tests did: each run starts afresh, or new tests would not count.
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         subprocess.run(
             [sys.executable, "-m", "mutmut", "run", "--max-children", "2"],
             cwd=ROOT,

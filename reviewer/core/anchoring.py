@@ -105,9 +105,7 @@ def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding
             code_lines=tuple(quote_lines),
         )
     cited = index.lookup(path, finding.line, side)
-    if cited is not None and (
-        not quote_lines or any(_matches(cited, q, level="whitespace") for q in quote_lines)
-    ):
+    if cited is not None and (not quote_lines or any(_holds(cited, q) for q in quote_lines)):
         return _inline(finding, path, finding.line, side, index, cited)
     found = _find_quote(index, path, quote_lines, side, near=finding.line)
     if found is _NOWHERE and side is Side.LEFT:
@@ -117,8 +115,10 @@ def anchor_finding(finding: Finding, index: CommentableIndex) -> AnchoredFinding
         side = Side.RIGHT if isinstance(found, tuple) else side
     if isinstance(found, tuple):
         number, ref = found
+        # A cited line found again (it holds the quote only loosely) is not a move.
+        moved = (number, side) != (finding.line, finding.side or Side.RIGHT)
         note = f"moved from line {finding.line} to the line holding the quoted code"
-        return _inline(finding, path, number, side, index, ref, note=note)
+        return _inline(finding, path, number, side, index, ref, note=note if moved else "")
     if found is _NOWHERE and cited is not None and _supports(cited, quote_lines):
         # The quote is in none of the hunk's lines (paraphrased), and the cited line has
         # the names it speaks of.
@@ -197,27 +197,19 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _holds(ref: LineRef, quote_line: str) -> bool:
+    """Whether the line holds the quoted line, whitespace aside (`quote_line` is not blank)."""
+    return _squash(ref.line.text) == _squash(quote_line)
+
+
 # A quote a model paraphrased slightly (a changed name, a dropped character) still finds its
-# line above this similarity of the whitespace-free texts; below it, it is another line.
+# line when the whitespace-free texts are at least this similar; below it, it is another line.
 FUZZY_THRESHOLD = 0.9
 
 
-def _matches(ref: LineRef, quote_line: str, *, level: str) -> bool:
-    """Whether the line holds the quoted line: exactly, ignoring whitespace, or fuzzily."""
-    text = ref.line.text
-    if level == "exact":
-        return text == quote_line
-    quote = _squash(quote_line)
-    if not quote:
-        return False
-    if level == "whitespace":
-        return _squash(text) == quote
-    return _Fuzzy(quote).matches(_squash(text))
-
-
 class _Fuzzy:
-    """One quote compared with many lines: difflib indexes the quote once; lines whose
-    lengths alone rule out the threshold are never compared."""
+    """One quote (not empty) compared with many lines: difflib indexes the quote once; lines
+    whose lengths alone rule out the threshold are never compared."""
 
     def __init__(self, quote: str) -> None:
         self._length = len(quote)
@@ -226,7 +218,7 @@ class _Fuzzy:
 
     def matches(self, squashed: str) -> bool:
         total = len(squashed) + self._length
-        if not total or 2 * min(len(squashed), self._length) < FUZZY_THRESHOLD * total:
+        if 2 * min(len(squashed), self._length) < FUZZY_THRESHOLD * total:
             return False  # the best ratio two lengths allow is below the threshold
         self._matcher.set_seq1(squashed)
         return (

@@ -87,7 +87,8 @@ def render_hunk(hunk: Hunk) -> str:
             and previous.old_no is not None
             and line.old_no > previous.old_no + 1
         ):
-            rendered.append(f"… {line.old_no - previous.old_no - 1} more deleted lines …")
+            hidden = line.old_no - previous.old_no - 1
+            rendered.append(f"… {hidden} more deleted line{'' if hidden == 1 else 's'} …")
         rendered.append(render_line(line))
         previous = line
     return "\n".join(rendered)
@@ -187,9 +188,8 @@ def _file_pieces(file: FileDiff, count_tokens: TokenCounter, budget: int) -> Ite
     header = render_file_header(file)
     header_cost = _cost(header, count_tokens)
     parts = [_render(hunk, count_tokens) for hunk in file.hunks]
-    if header_cost + sum(part.cost for part in parts) <= budget:
-        yield _piece(file, header, header_cost, parts)
-        return
+    # Hunks in order, as many to a piece as fit (a file that fits is one piece); a hunk too
+    # big for a piece of its own is cut into several.
     group: list[_Rendered] = []
     used = header_cost
     for part in parts:
@@ -218,20 +218,18 @@ def _split_hunk(hunk: Hunk, count_tokens: TokenCounter, room: int) -> Iterator[_
     overhead = _cost(hunk.header, count_tokens) + 2
     lines: list[DiffLine] = []
     costs: list[int] = []
-    fresh = 0  # lines of this part that are not carried over
     for line in hunk.lines:
         cost = _cost(render_line(line), count_tokens)
-        if overhead + sum(costs) + cost > room:
-            if fresh:
-                yield _render(_sub_hunk(hunk, lines), count_tokens)
-                lines, costs = _carry(lines, costs)
-            if not fresh or overhead + sum(costs) + cost > room:
+        # A part is cut before a line that does not fit, unless the part is still empty (a
+        # line over the room goes alone, and the caller skips it as too long).
+        if lines and overhead + sum(costs) + cost > room:
+            yield _render(_sub_hunk(hunk, lines), count_tokens)
+            lines, costs = _carry(lines, costs)
+            if overhead + sum(costs) + cost > room:
                 lines, costs = [], []  # no room for context: the line goes alone
-            fresh = 0
         lines.append(line)
         costs.append(cost)
-        fresh += 1
-    if fresh:
+    if lines:
         yield _render(_sub_hunk(hunk, lines), count_tokens)
 
 
@@ -271,7 +269,7 @@ def split_chunk(chunk: Chunk, count_tokens: TokenCounter) -> tuple[Chunk, Chunk]
     """Halve a chunk whose answer did not fit the model's output limit.
 
     By pieces when it has several, else by hunks, else by lines; None when it is a
-    single line and cannot be cut."""
+    single line and cannot be cut, or shows no change."""
     pieces = list(chunk.pieces)
     if len(pieces) == 1:
         halves = _split_piece(pieces[0], count_tokens)
@@ -293,7 +291,11 @@ def _split_piece(piece: FilePiece, count_tokens: TokenCounter) -> tuple[FilePiec
         fresh = [i for i, line in enumerate(lines) if line.kind in _CHANGED_KINDS]
         if len(lines) < 2 or not fresh:
             return None
-        middle = max(1, len(lines) // 2)
+        # At the middle, moved where needed so that each half keeps a changed line (a half of
+        # context alone would cost a request and review nothing), unless there is only one.
+        middle = len(lines) // 2
+        if len(fresh) > 1:
+            middle = min(max(middle, fresh[0] + 1), fresh[-1])
         hunks = [_sub_hunk(hunks[0], lines[:middle]), _sub_hunk(hunks[0], lines[middle:])]
     middle = len(hunks) // 2
     return tuple(

@@ -25,12 +25,13 @@ MAX_FINDINGS_PER_COMMENT = 12
 
 def dedupe(findings: Iterable[AnchoredFinding]) -> list[AnchoredFinding]:
     """Drop copies: overlapping chunks can report the same problem twice. A copy is the same
-    category and title at the same place; the most severe copy is kept, inline before not,
-    whatever the order they came in. Different problems at one place all stay (they share a
-    comment); identical code on other lines stays too (the same mistake twice)."""
+    category and title (caseless) at the same place; the most severe copy is kept, inline
+    before not, whatever the order they came in (of equal copies, the first). Different
+    problems at one place all stay (they share a comment); identical code on other lines
+    stays too (the same mistake twice)."""
     best: dict[tuple[str, str, int | None, str, str], AnchoredFinding] = {}
     for candidate in findings:
-        title = one_line(candidate.finding.title).lower()
+        title = one_line(candidate.finding.title).casefold()
         key = (
             candidate.fingerprint,
             candidate.path,
