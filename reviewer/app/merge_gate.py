@@ -9,7 +9,7 @@ from typing import Any
 from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import settings_from_inputs
-from reviewer.core.markdown import cell, inert_line
+from reviewer.core.markdown import cell, code_span, inert_line
 from reviewer.core.merge_gate import Gate, PullVerdict, exit_code, group_pulls, judge, queued_pull
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError, GitHubError
@@ -83,7 +83,7 @@ def _summary(head_ref: str, verdicts: list[PullVerdict]) -> str:
         [
             "## 🚦 Merge queue gate",
             "",
-            f"Group `{head_ref}`.",
+            f"Group {code_span(head_ref)}.",
             "",
             "| PR | gate | why |",
             "|---|---|---|",

@@ -21,6 +21,7 @@ from reviewer.app.process_settings import ProcessSettings
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import settings_from_inputs
 from reviewer.core.fingerprint import PostedComment, is_trusted
+from reviewer.core.markdown import code_span
 from reviewer.core.pull_activity import OpenPull
 from reviewer.core.sla import (
     Action,
@@ -90,7 +91,7 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
     ready = [p for p in pulls if not p.draft]
     queues = {base: repository.merge_queue(base) for base in sorted({p.base_ref for p in ready})}
     notes = [
-        f"The merge queue of `{base}` could not be read; its PRs are not shown as queued."
+        f"The merge queue of {code_span(base)} could not be read; its PRs are not shown as queued."
         for base, queue in queues.items()
         if queue is None
     ]

@@ -13,6 +13,7 @@ import pytest
 from action_runner import make_diff, pr_event, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
+from markdown_check import live_html
 from paths import EVENTS
 
 GROUP_EVENT = json.loads((EVENTS / "merge_group.checks_requested.json").read_text())
@@ -126,3 +127,19 @@ def test_a_branch_that_is_not_a_queue_branch_is_a_configuration_error(
         tmp_path, group, fake_model, event=event, event_name="merge_group", inputs=NO_MODEL
     )
     assert result.returncode == 2 and "is not a merge queue branch" in result.stdout
+
+
+def test_a_branch_name_with_markdown_in_it_is_shown_inert(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # git allows backticks and angle brackets in branch names; the queue names its branch
+    # after the base branch.
+    event = copy.deepcopy(GROUP_EVENT)
+    base = "x`<img src=x onerror=alert(1)>`"
+    event["merge_group"]["head_ref"] = GROUP["head_ref"].replace("/main/", f"/{base}/")
+    result = run_action(
+        tmp_path, group, fake_model, event=event, event_name="merge_group", inputs=NO_MODEL
+    )
+    assert result.returncode == 3, result.stdout
+    assert "Merge queue gate" in result.step_summary
+    assert live_html(result.step_summary) == [], result.step_summary

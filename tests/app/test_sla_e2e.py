@@ -11,6 +11,7 @@ import pytest
 from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
+from markdown_check import live_html
 from paths import EVENTS
 
 from reviewer.core.sla_comment import read_marker
@@ -209,3 +210,13 @@ def test_a_pr_that_cannot_be_read_is_reported_and_the_others_scanned(
     assert result.returncode == 3
     assert "::error::#3 could not be scanned" in result.stdout
     assert result.outputs["escalated"] == "1" and result.outputs["open-prs"] == "4"
+
+
+def test_a_base_branch_name_with_markdown_in_it_is_shown_inert(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    prs.pulls[1].base_ref = "x`<img src=x onerror=alert(1)>`"
+    prs.fail_next("POST", r"/graphql", 502, times=20)  # its merge queue cannot be read
+    result = scan(tmp_path, prs, fake_model, 30)
+    assert "could not be read" in result.step_summary
+    assert live_html(result.step_summary) == [], result.step_summary
