@@ -14,6 +14,7 @@ from reviewer.core.merge_gate import Gate, PullVerdict, exit_code, group_pulls, 
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError, GitHubError
 from reviewer.github.adapter import GitHubAdapter, make_github
+from reviewer.github.event import merge_group_of
 from reviewer.github.repository import RepositoryCalls
 from reviewer.github.summary_comment import find_summary
 
@@ -26,8 +27,8 @@ def run_merge_gate(
     settings = settings_from_inputs(env, model=False)
     if not settings.github_token:
         raise ConfigError("No GitHub token.", hint="Set `github-token`.")
-    group = payload.get("merge_group") or {}
-    head_ref = str(group.get("head_ref") or "")
+    group = merge_group_of(payload)
+    head_ref = group.head_ref
     named = queued_pull(head_ref)
     if named is None:
         raise ConfigError(
@@ -42,8 +43,7 @@ def run_merge_gate(
         retry_backoff_factor=runtime.github_retry_backoff,
     )
     repository = RepositoryCalls(client, runner.repository)
-    base, head = str(group.get("base_sha") or ""), str(group.get("head_sha") or "")
-    messages = repository.group_messages(base, head) if base and head else []
+    messages = repository.group_messages(group.base_sha, group.head_sha)
     identity = GitHubAdapter(client, runner.repository, 0).identity(
         settings.github_token, settings.bot_login
     )
