@@ -220,3 +220,15 @@ def test_a_base_branch_name_with_markdown_in_it_is_shown_inert(
     result = scan(tmp_path, prs, fake_model, 30)
     assert "could not be read" in result.step_summary
     assert live_html(result.step_summary) == [], result.step_summary
+
+
+def test_the_label_is_matched_whatever_its_case(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # GitHub's label names are case-insensitive: `Review-Overdue` is the `sla-label`.
+    prs.labels[3] = ["Review-Overdue"]  # approved: no longer overdue
+    prs.labels[1] = ["Review-Overdue"]  # overdue: already labelled
+    result = scan(tmp_path, prs, fake_model, 30)
+    assert prs.labels[3] == []
+    assert prs.labels[1] == ["Review-Overdue"]
+    assert result.outputs["overdue"] == "1"

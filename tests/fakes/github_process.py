@@ -190,7 +190,8 @@ class ProcessFake(ProcessSetup):
             return not_found()
         names = self.labels.setdefault(call.number, [])
         for name in (call.body or {}).get("labels") or []:
-            if name not in names:
+            # Label names are case-insensitive: an existing label is not added again.
+            if name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
         return Reply(200, [label_json(n) for n in names])
 
