@@ -118,7 +118,7 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
         runner.output_path,
         {
             "overdue": str(sum(1 for s in scanned if s.standing.overdue(scan.now, scan.policy))),
-            "escalated": str(sum(1 for s in scanned if s.action is Action.ESCALATE and not s.note)),
+            "escalated": str(sum(1 for s in scanned if s.escalated)),
             "open-prs": str(len(scanned)),
         },
     )
@@ -149,7 +149,7 @@ def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
     decision = decide(found, marker, labelled=labelled, now=scan.now, policy=scan.policy)
     shown_tier = decision.tier if decision.action is not Action.CLEAR else 0
     if decision.action is Action.NOTHING or scan.dry_run:
-        return ScannedPull(pull, found, shown_tier, decision.action)
+        return ScannedPull(pull, found, shown_tier, decision.action, dry_run=scan.dry_run)
     if comment is not None and read_marker(github.comment_body(comment.id) or "") != marker:
         # Compare-and-set: another run wrote this PR's state since we read it.
         note = "another scan changed this PR meanwhile; left to it"

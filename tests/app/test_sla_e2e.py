@@ -173,6 +173,10 @@ def test_dry_run_reports_and_writes_nothing(
 ) -> None:
     result = scan(tmp_path, prs, fake_model, 30, **{"dry-run": "true"})
     assert result.outputs["overdue"] == "1" and prs.writes() == []
+    # Nothing was escalated: the output counts writes; the table says what would be done.
+    assert result.outputs["escalated"] == "0"
+    assert "0 escalated in this run (1 would be, without `dry-run`)" in result.step_summary
+    assert "| 1 | **yes** | would escalate (dry run) |" in result.step_summary
 
 
 def test_workflow_dispatch_without_a_pr_runs_the_scan(
