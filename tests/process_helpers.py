@@ -96,25 +96,68 @@ def build_history(root: Path) -> HistoryRepo:
     return HistoryRepo(GitRepo.existing(root), tips["main"], tips["feature"])
 
 
-def serve_pull(fake: FakeGitHub, history: HistoryRepo, number: int = 2) -> dict[str, Any]:
-    """The PR in the fake GitHub (with the repository's history behind its API), and the
-    `pull_request.opened` event for it."""
+@dataclass(frozen=True)
+class Dev:
+    """Someone in a test's history: `commits` commits to charge.py, the last one `days`
+    before the PR; `login` is the account GitHub links `email` to (None: none)."""
+
+    name: str
+    email: str
+    commits: int
+    days: float
+    login: str | None = None
+
+
+def build_team_history(root: Path, devs: list[Dev], *, author: Dev) -> HistoryRepo:
+    """src/pay/charge.py, created by `author` long ago and then edited by `devs` (a day
+    between each one's commits); the PR (by `author`) changes 15 of its lines."""
+    charge = "src/pay/charge.py"
+    body = "x\n" * 40
+    changes = [Change(author.name, author.email, at(500), {charge: body})]
+    for d, dev in enumerate(devs):
+        changes += [
+            edit(dev.name, dev.email, dev.days + i, f"{d}.{i}\n{body}")
+            for i in reversed(range(dev.commits))
+        ]
+    changes.append(
+        Change(author.name, author.email, PR_CREATED, {charge: "new\n" * 15 + body}, branch="pr")
+    )
+    tips = fast_import(root, changes, checkout="pr")
+    return HistoryRepo(GitRepo.existing(root), tips["main"], tips["pr"])
+
+
+def serve_pull(
+    fake: FakeGitHub,
+    history: HistoryRepo,
+    number: int = 2,
+    *,
+    author: str = AUTHOR,
+    linked: dict[str, str] | None = None,
+    writers: tuple[str, ...] = ("alice", "bob", "carol", "payments-lead"),
+    readers: tuple[str, ...] = ("dave",),
+) -> dict[str, Any]:
+    """The PR in the fake GitHub (with the repository's history behind its API, commit
+    emails linked to accounts by `linked`), and the `pull_request.opened` event for it."""
     fake.add_pull(
         number,
         head_sha=history.head,
         base_sha=history.base,
         diff=history.repo.diff(history.base, history.head),
-        user_login=AUTHOR,
+        user_login=author,
         created_at=iso(PR_CREATED),
     )
     if not fake.history:
-        fake.load_history(history.log(), LINKED)
-    for login in ("alice", "bob", "carol", "payments-lead"):
+        fake.load_history(history.log(), LINKED if linked is None else linked)
+    if author not in fake.permissions:
+        fake.set_permission(author, "write")
+    for login in writers:
         fake.set_permission(login, "write")
-    fake.set_permission("dave", "read")
+    for login in readers:
+        fake.set_permission(login, "read")
     fake.set_team(f"{AUTHOR}/payments", ["erin"])
     event = copy.deepcopy(pr_event("opened"))
     pr = event["pull_request"]
     pr.update(number=number, created_at=iso(PR_CREATED))
+    pr["user"]["login"] = author
     pr["head"]["sha"], pr["base"]["sha"] = history.head, history.base
     return event

@@ -20,6 +20,7 @@ from reviewer.core.pull_activity import OpenPull, human_reviews
 from reviewer.core.routing import (
     Selection,
     file_weights,
+    lookup_budget,
     rank,
     reached_minimum,
     requested,
@@ -33,8 +34,6 @@ from reviewer.github.repository import RepositoryCalls, open_pull_of
 log = logging.getLogger(__name__)
 
 ROUTED_ACTIONS = ("opened", "reopened", "ready_for_review", "synchronize")
-# Write-access and open-review lookups, the best candidates first.
-MAX_LOOKUPS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +72,15 @@ def route(run: Run) -> Routed | None:
     # Scores are over the files whose history was read (all of them, locally).
     weights = file_weights({path: changed[path] for path in history.covered})
     ranked = rank(touches(history.commits, t), weights, t, decay)
+    wanted = max(settings.assign_reviewers - len(already - {pull.author}), 0)
     rules = Selection(
-        wanted=max(settings.assign_reviewers - len(already - {pull.author}), 0),
+        wanted=wanted,
         excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),
         already=frozenset(already),
         removed=frozenset(removed),
         min_score=settings.min_familiarity,
         max_open=settings.max_open_reviews,
-        max_lookups=MAX_LOOKUPS,
+        max_lookups=lookup_budget(wanted),
     )
     can_write = cache(lambda login: github.permission_of(login) in WRITE_PERMISSIONS)
     dry_run = run.settings.dry_run

@@ -151,6 +151,16 @@ class Pick:
     detail: str = ""
 
 
+# Each candidate walked to costs GitHub lookups (write access, open reviews): at most this
+# many candidates, and never fewer than two per reviewer wanted, so that any number the
+# input allows can be met even if every other candidate is turned down.
+MIN_LOOKUPS = 12
+
+
+def lookup_budget(wanted: int) -> int:
+    return max(MIN_LOOKUPS, 2 * wanted)
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     wanted: int  # how many to request this run

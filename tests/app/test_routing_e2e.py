@@ -11,7 +11,15 @@ import pytest
 from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
-from process_helpers import AUTHOR, HistoryRepo, build_history, serve_pull
+from process_helpers import (
+    AUTHOR,
+    NOREPLY_AUTHOR,
+    Dev,
+    HistoryRepo,
+    build_history,
+    build_team_history,
+    serve_pull,
+)
 
 ROUTING_ONLY = {"review": "false", "api-key": "", "base-url": "", "assign-reviewers": "2"}
 
@@ -210,3 +218,21 @@ def test_a_pr_changing_the_mailmap_cannot_steer_routing(
     )
     assert requests_to(fake_github) == [{"reviewers": ["bob", "alice"], "team_reviewers": []}]
     assert "8 commits" in result.step_summary
+
+
+def test_as_many_reviewers_as_the_input_allows_can_be_requested(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # 16 people know the file, the newest best; assign-reviewers accepts up to 15.
+    devs = [Dev(f"Dev {i}", f"{100 + i}+dev{i}@users.noreply.github.com", 2, i) for i in range(16)]
+    author = Dev("Codertocat", NOREPLY_AUTHOR, 1, 0)
+    history = build_team_history(tmp_path / "team", devs, author=author)
+    logins = [f"dev{i}" for i in range(16)]
+    event = serve_pull(fake_github, history, linked={}, writers=tuple(logins))
+    result = run_action(
+        tmp_path, fake_github, fake_model, event=event,
+        inputs={**ROUTING_ONLY, "assign-reviewers": "15", "min-familiarity": "0.01"},
+        workspace=history.repo.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert fake_github.requested_of(2)["users"] == logins[:15]

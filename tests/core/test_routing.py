@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from reviewer.core.routing import (
+    MIN_LOOKUPS,
     UNLINKED,
     AuthoredCommit,
     Candidate,
@@ -15,6 +16,7 @@ from reviewer.core.routing import (
     Selection,
     familiarity,
     file_weights,
+    lookup_budget,
     rank,
     requested,
     select,
@@ -164,3 +166,17 @@ def test_lookups_are_bounded_and_dry_run_requests_nobody() -> None:
     )
     assert [(p.candidate.who, p.outcome) for p in dry] == [("dev0", Outcome.WOULD_REQUEST)]
     assert requested(dry) == ["dev0"]
+
+
+@pytest.mark.parametrize("wanted", [1, 6, 12, 15])
+def test_the_lookup_budget_lets_any_allowed_number_be_met(wanted: int) -> None:
+    # Every other candidate turned down: wanted people are still found.
+    ranked = [candidate(f"dev{i:02}", 100.0 - i) for i in range(2 * wanted + 5)]
+    picks = select(
+        ranked,
+        rules(wanted=wanted, max_lookups=lookup_budget(wanted)),
+        can_write=lambda login: int(login[3:]) % 2 == 1,
+        open_reviews=lambda _: 0,
+    )
+    assert len(requested(picks)) == wanted
+    assert lookup_budget(1) == MIN_LOOKUPS  # a bound all the same
