@@ -108,12 +108,16 @@ class Dev:
     login: str | None = None
 
 
-def build_team_history(root: Path, devs: list[Dev], *, author: Dev) -> HistoryRepo:
-    """src/pay/charge.py, created by `author` long ago and then edited by `devs` (a day
-    between each one's commits); the PR (by `author`) changes 15 of its lines."""
+def build_team_history(
+    root: Path, devs: list[Dev], *, author: Dev, codeowners: str | None = None
+) -> HistoryRepo:
+    """src/pay/charge.py (and `.github/CODEOWNERS`, if given), created by `author` long ago
+    and then edited by `devs` (a day between each one's commits); the PR (by `author`)
+    changes 15 of its lines."""
     charge = "src/pay/charge.py"
     body = "x\n" * 40
-    changes = [Change(author.name, author.email, at(500), {charge: body})]
+    first = {charge: body, **({".github/CODEOWNERS": codeowners} if codeowners else {})}
+    changes = [Change(author.name, author.email, at(500), first)]
     for d, dev in enumerate(devs):
         changes += [
             edit(dev.name, dev.email, dev.days + i, f"{d}.{i}\n{body}")

@@ -72,7 +72,10 @@ def route(run: Run) -> Routed | None:
     # Scores are over the files whose history was read (all of them, locally).
     weights = file_weights({path: changed[path] for path in history.covered})
     ranked = rank(touches(history.commits, t), weights, t, decay)
-    wanted = max(settings.assign_reviewers - len(already - {pull.author}), 0)
+    # Requested teams count as reviewers too: a CODEOWNERS team asked by an earlier run
+    # (or a person) is not topped up with another one on every routed event.
+    asked = len(already - {pull.author}) + len(pull.requested_teams)
+    wanted = max(settings.assign_reviewers - asked, 0)
     rules = Selection(
         wanted=wanted,
         excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),

@@ -236,3 +236,28 @@ def test_as_many_reviewers_as_the_input_allows_can_be_requested(
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert fake_github.requested_of(2)["users"] == logins[:15]
+
+
+def test_requested_teams_count_towards_the_reviewers_wanted(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # Nobody knows the file well enough: the code owners, two teams, one wanted.
+    author = Dev("Codertocat", NOREPLY_AUTHOR, 1, 0)
+    history = build_team_history(
+        tmp_path / "owned",
+        [Dev("Dev", "7+dev@users.noreply.github.com", 1, 300)],
+        author=author,
+        codeowners=f"* @{AUTHOR}/core @{AUTHOR}/web\n",
+    )
+    event = serve_pull(fake_github, history, linked={}, writers=("dev",))
+    fake_github.set_team(f"{AUTHOR}/core", ["erin"])
+    fake_github.set_team(f"{AUTHOR}/web", ["finn"])
+    inputs = {**ROUTING_ONLY, "assign-reviewers": "1"}
+    for action in ("opened", "reopened", "ready_for_review"):
+        result = run_action(
+            tmp_path, fake_github, fake_model, event={**event, "action": action},
+            inputs=inputs, workspace=history.repo.root,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert fake_github.requested_of(2) == {"users": [], "teams": ["core"]}
+    assert requests_to(fake_github) == [{"reviewers": [], "team_reviewers": ["core"]}]
