@@ -2,8 +2,11 @@
 reviewed at its current head and has no blocking finding still open. No model run: it
 reads what the reviews left in their summary comments.
 
-Fail closed: a PR with no summary, a summary for another head, or an incomplete review
-is INCOMPLETE (exit 3), never a pass."""
+Fail closed: a PR with no summary, a summary for another head, an incomplete review, or a
+summary whose hidden state cannot be read is INCOMPLETE (exit 3), never a pass. A state cut
+for size (it keeps the most severe open findings first) is readable: a blocking finding in
+it fails the PR, and otherwise the review's own verdict, which counted every finding,
+stands. A severity this version does not know counts as critical."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reviewer.core.severity import Severity
-from reviewer.core.state import read_previous
+from reviewer.core.state import read_previous, severity_of
 from reviewer.core.verdict_marker import read_verdict
 from reviewer.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 
@@ -75,7 +78,7 @@ def judge(
     blocking = [
         f
         for f in previous.open_findings
-        if threshold is not None and Severity(f.severity).at_least(threshold)
+        if threshold is not None and severity_of(f).at_least(threshold)
     ]
     if blocking:
         titles = "; ".join(f"{f.severity}: {f.title} ({f.path})" for f in blocking[:3])
@@ -88,6 +91,13 @@ def judge(
         # Failing without a blocking finding in the state: `on-unreviewed: fail`, or more
         # open findings than the state could hold.
         return PullVerdict(number, Gate.FAIL, "its review failed; see its summary")
+    if not previous.readable:
+        # The verdict sits beside a record we cannot read: it vouches for nothing.
+        return PullVerdict(
+            number,
+            Gate.INCOMPLETE,
+            "its summary's hidden state could not be read; re-run the review",
+        )
     if verdict is None or verdict == "incomplete":
         why = "its review was incomplete" if verdict else "its summary records no verdict"
         return PullVerdict(number, Gate.INCOMPLETE, f"{why}; re-run the review")

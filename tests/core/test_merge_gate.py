@@ -86,3 +86,33 @@ def test_exit_code_fail_before_incomplete_before_pass() -> None:
     assert exit_code([passed, missing]) == 3
     assert exit_code([passed, missing, failed]) == 1
     assert exit_code([]) == 3
+
+
+def test_an_unreadable_state_vouches_for_nothing_whatever_the_verdict_says() -> None:
+    # Base64 that is no zlib stream: the record cannot be read, so its verdict is not trusted.
+    body = summary(HEAD, "pass").replace(
+        state_block([], reviewed_all=True, config="")[0], "<!-- reviewer:state v2 AAAA -->"
+    )
+    unreadable = judge(2, HEAD, body, Severity.CRITICAL)
+    assert unreadable.gate is Gate.INCOMPLETE and "could not be read" in unreadable.reason
+    failed = judge(2, HEAD, body.replace(verdict_marker("pass"), verdict_marker("fail")), None)
+    assert failed.gate is Gate.FAIL  # a failure stands whatever the state
+
+
+def test_a_state_cut_for_size_keeps_the_verdict_of_the_whole_review() -> None:
+    # The state keeps the most severe findings first; the review's own verdict counted all
+    # of them, so a pass over a partial (but readable) record stands.
+    many = [
+        OpenFinding(f"{i:016x}", f"src/m{i}.py", i, "RIGHT", "suggestion", "style", f"t{i} " * 30)
+        for i in range(3000)
+    ]
+    block, complete = state_block(many, reviewed_all=True, config="")
+    assert not complete
+    body = summary(HEAD, "pass").replace(state_block([], reviewed_all=True, config="")[0], block)
+    assert judge(2, HEAD, body, Severity.CRITICAL).gate is Gate.PASS
+
+
+def test_a_severity_this_version_does_not_know_counts_as_critical() -> None:
+    # A state written by a newer version: read the safe way, not a crash.
+    newer = judge(2, HEAD, summary(HEAD, "pass", finding("blocker")), Severity.CRITICAL)
+    assert newer.gate is Gate.FAIL and "blocker: eval() of input" in newer.reason
