@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,20 @@ def test_a_branch_name_with_markdown_in_it_is_shown_inert(
     assert result.returncode == 3, result.stdout
     assert "Merge queue gate" in result.step_summary
     assert live_html(result.step_summary) == [], result.step_summary
+
+
+def test_a_summary_whose_state_was_damaged_vouches_for_nothing(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    (summary,) = group.issue_comments_of(2048)
+    assert "<!-- reviewer:verdict pass -->" in summary["body"]
+    summary["body"] = re.sub(
+        r"<!-- reviewer:state v2 [A-Za-z0-9+/=]* -->",
+        "<!-- reviewer:state v2 AAAA -->",
+        summary["body"],
+    )
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 3, result.stdout
+    assert "#2048: its summary's hidden state could not be read" in result.stdout
