@@ -41,6 +41,7 @@ def group(tmp_path: Path, fake_github: FakeGitHub) -> FakeGitHub:
         status="ahead",
         messages=(GROUP["head_commit"]["message"],),
     )
+    fake_github.set_merge_queue("main", [2048, 104])
     return fake_github
 
 
@@ -161,3 +162,39 @@ def test_a_summary_whose_state_was_damaged_vouches_for_nothing(
     result = gate(tmp_path, group, fake_model)
     assert result.returncode == 3, result.stdout
     assert "#2048: its summary's hidden state could not be read" in result.stdout
+
+
+def test_a_group_whose_commits_cannot_be_read_is_incomplete(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    group.fail_next("GET", r"/compare/", 500, times=10)
+    result = gate(tmp_path, group, fake_model)
+    # #104 passes, but whether #2048 (or any other) is in the group is unknown.
+    assert result.returncode == 3, result.stdout
+    assert result.outputs == {"verdict": "incomplete"}
+    assert "| #104 | ✅ pass |" in result.step_summary
+    assert "The group's commits could not be read" in result.step_summary
+
+
+def test_only_commits_github_made_for_queued_prs_bring_prs_into_the_group(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # #77 is open, never reviewed, not queued: a subject naming it must not gate it here.
+    group.add_pull(77, head_sha="7" * 40, base_sha="f" * 40, diff=make_diff(tmp_path))
+    group.set_compare(
+        GROUP["base_sha"],
+        GROUP["head_sha"],
+        status="ahead",
+        messages=(
+            ("Tidy up (#77)", "Codertocat"),  # the PR author's own commit
+            "Tidy up more (#77)",  # a rebase queue's commit: GitHub's, with their subject
+            GROUP["head_commit"]["message"],
+        ),
+    )
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 0, result.stdout
+    assert "#77" not in result.step_summary and "| #2048 | ✅ pass |" in result.step_summary
