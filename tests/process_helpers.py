@@ -47,17 +47,22 @@ class HistoryRepo:
     head: str
 
     def log(self) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
-        """The base branch's commits as the API would list them (no mailmap there)."""
-        out = self.repo.git(
-            "log", "-z", "--name-only", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI", self.base
-        )
+        """The base branch's commits as the API would list them (no mailmap there). Each
+        record: an empty field, four positional ones, then its files (the first after a
+        newline); NUL ends every field, so no name can split one."""
+        fields = self.repo.git(
+            "log", "-z", "--name-only", "--format=%x00%H%x00%an%x00%ae%x00%aI", self.base
+        ).split("\0")
         rows = []
-        for record in out.split("\x1e")[1:]:
-            header, _, files = record.partition("\0")
-            sha, name, email, date = header.split("\x1f")
-            rows.append(
-                (sha, name, email, date, tuple(p for p in files.lstrip("\n").split("\0") if p))
-            )
+        i = 0
+        while i + 4 < len(fields):
+            sha, name, email, date = fields[i + 1 : i + 5]
+            i += 5
+            paths: list[str] = []
+            while i < len(fields) and fields[i]:
+                paths.append(fields[i].removeprefix("\n"))
+                i += 1
+            rows.append((sha, name, email, date, tuple(paths)))
         return rows
 
 

@@ -261,3 +261,27 @@ def test_requested_teams_count_towards_the_reviewers_wanted(
         assert result.returncode == 0, result.stdout + result.stderr
     assert fake_github.requested_of(2) == {"users": [], "teams": ["core"]}
     assert requests_to(fake_github) == [{"reviewers": [], "team_reviewers": ["core"]}]
+
+
+def test_an_author_name_made_to_split_the_log_is_just_a_name(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # git keeps any byte but NUL, < and > in a name: a name holding the separators of a
+    # log format could forge records (here one with a date that does not parse).
+    sha = "1" * 40
+    crafted = f"E\x1e{sha}\x1fX\x1fmallory@example.com\x1fbad\x1e{sha}\x1fY"
+    author = Dev("Codertocat", NOREPLY_AUTHOR, 1, 0)
+    devs = [
+        Dev("Bob", "2+bob@users.noreply.github.com", 3, 2),
+        Dev(crafted, "8+mallory@users.noreply.github.com", 5, 1),
+    ]
+    history = build_team_history(tmp_path / "crafted", devs, author=author)
+    event = serve_pull(fake_github, history, linked={}, writers=("bob", "mallory"))
+    result = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=ROUTING_ONLY,
+        workspace=history.repo.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Mallory's five commits are hers (by her noreply address); nothing else was made up.
+    assert fake_github.requested_of(2)["users"] == ["mallory", "bob"]
+    assert "| @mallory | " in result.step_summary and "5 commits" in result.step_summary
