@@ -25,7 +25,7 @@ PATHSPEC_LIMIT = 100
 class GitCommit:
     sha: str
     name: str  # after the base commit's .mailmap
-    email: str
+    email: str  # as written (a noreply address holds the login as its owner spells it)
     date: datetime  # author date
     paths: tuple[str, ...]
 
@@ -160,5 +160,5 @@ def parse_log(out: str) -> list[GitCommit]:
         if not _SHA.fullmatch(sha):
             log.warning("Skipped a log record with no commit id (%r).", sha[:40])
             continue
-        commits.append(GitCommit(sha, name, email.lower(), when, tuple(paths)))
+        commits.append(GitCommit(sha, name, email, when, tuple(paths)))
     return commits

@@ -7,7 +7,9 @@ requested, anyone who reviewed, anyone whose request a person removed; nobody is
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,8 +20,11 @@ from reviewer.core.identity import is_bot
 from reviewer.core.ownership import LOCATIONS, Owner, owners_by_weight, parse_codeowners
 from reviewer.core.pull_activity import OpenPull, human_reviews
 from reviewer.core.routing import (
+    AuthoredCommit,
+    Pick,
     Selection,
     file_weights,
+    identity_key,
     lookup_budget,
     rank,
     reached_minimum,
@@ -58,7 +63,8 @@ def route(run: Run) -> Routed | None:
     if run.target.action == "synchronize" and (already or pull.requested_teams):
         log.info("Routing: reviewers already requested or reviewing; nothing to do.")
         return None
-    removed = {e.subject for e in github.timeline() if e.kind == "review_request_removed"}
+    timeline = github.timeline()
+    removed = {e.subject for e in timeline if e.kind == "review_request_removed"}
     checkout = Checkout.open(run.runner.workspace, run.target.base_sha)
     changed = (checkout.changed_lines(run.target.head_sha) if checkout else None) or (
         github.changed_lines()
@@ -71,11 +77,15 @@ def route(run: Run) -> Routed | None:
         history = api_history(repository, changed, base_sha=run.target.base_sha, t=t)
     # Scores are over the files whose history was read (all of them, locally).
     weights = file_weights({path: changed[path] for path in history.covered})
-    ranked = rank(touches(history.commits, t), weights, t, decay)
+    # Logins are case-insensitive (the core compares them so); shown and requested as GitHub
+    # spells them: as the PR's data does, or the permission lookup answers.
+    known = _github_spellings([pull.author, *already, *(e.subject for e in timeline)])
+    commits = [_respelled(c, known) for c in history.commits]
+    ranked = rank(touches(commits, t), weights, t, decay)
     # Requested teams count as reviewers too: a CODEOWNERS team asked by an earlier run
     # (or a person) is not topped up with another one on every routed event.
-    asked = len(already - {pull.author}) + len(pull.requested_teams)
-    wanted = max(settings.assign_reviewers - asked, 0)
+    people = {identity_key(who) for who in already} - {identity_key(pull.author)}
+    wanted = max(settings.assign_reviewers - len(people) - len(pull.requested_teams), 0)
     rules = Selection(
         wanted=wanted,
         excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),
@@ -94,6 +104,7 @@ def route(run: Run) -> Routed | None:
         open_reviews=repository.open_review_requests,
         dry_run=dry_run,
     )
+    picks = [_spelled_by_github(pick, github.spelling_of) for pick in picks]
     users, teams = requested(picks), list[str]()
     fallback: list[Owner] = []
     source_file = reason = ""
@@ -122,6 +133,23 @@ def route(run: Run) -> Routed | None:
     return Routed(render_routing(report), tuple(users), tuple(teams), tuple(notes))
 
 
+def _github_spellings(logins: Iterable[str]) -> dict[str, str]:
+    return {identity_key(login): login for login in logins if login}
+
+
+def _respelled(commit: AuthoredCommit, known: Mapping[str, str]) -> AuthoredCommit:
+    """A commit's author as the PR's data spells them (a noreply address may not)."""
+    spelled = known.get(identity_key(commit.who))
+    return dataclasses.replace(commit, who=spelled) if spelled else commit
+
+
+def _spelled_by_github(pick: Pick, spelling_of: Callable[[str], str]) -> Pick:
+    if pick.candidate.login is None:
+        return pick
+    candidate = dataclasses.replace(pick.candidate, who=spelling_of(pick.candidate.who))
+    return dataclasses.replace(pick, candidate=candidate)
+
+
 def _code_owners(
     run: Run,
     checkout: Checkout | None,
@@ -143,14 +171,14 @@ def _code_owners(
         if ownership is None:
             return [], f"{path} (over 3 MB: GitHub ignores it)"
         owners, _ = owners_by_weight(ownership, weights, author=pull.author)
-        reviewed = rules.already
+        skipped = {identity_key(who) for who in (*rules.already, *rules.removed)}
+        teams = {identity_key(slug) for slug in pull.requested_teams}
         kept = [
             o
             for o in owners
-            if o.name not in rules.already
-            and o.name not in rules.removed
-            and not (o.is_team and _team_has_reviewed(repository, o.name, reviewed))
-            and not (o.is_team and o.name.split("/", 1)[1] in pull.requested_teams)
+            if identity_key(o.name) not in skipped
+            and not (o.is_team and identity_key(o.name.split("/", 1)[1]) in teams)
+            and not (o.is_team and _team_has_reviewed(repository, o.name, rules.already))
         ]
         return kept[: rules.wanted], path
     return [], ""
@@ -160,4 +188,5 @@ def _team_has_reviewed(repository: RepositoryCalls, team: str, people: frozenset
     """Whether a member of `team` is already requested or has reviewed; unknown (the token
     may not read the organisation's teams) counts as no."""
     members = repository.team_members(team)
-    return bool(members and set(members) & people)
+    asked = {identity_key(who) for who in people}
+    return bool(members and {identity_key(m) for m in members} & asked)

@@ -553,6 +553,5 @@ class FakeGitHub(GitHubState, ProcessFake):
         return Reply(201, status)
 
     def _get_permission(self, call: Call) -> Reply:
-        login = call.params["username"]
-        role = self.permissions.get(login, "none")
-        return Reply(200, payloads.permission_json(login, role))
+        login = self.spelling(call.params["username"])  # case-insensitive, like GitHub
+        return Reply(200, payloads.permission_json(login, self.permission_of(login)))

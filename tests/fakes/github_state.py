@@ -278,6 +278,14 @@ class GitHubState:
         """Collaborator permission of ``login``: admin, maintain, write, triage, read, none."""
         self.permissions[login] = permission
 
+    def spelling(self, login: str) -> str:
+        """``login`` as GitHub spells it: logins are case-insensitive, and the account's
+        own spelling is the one with a permission set (else ``login`` as given)."""
+        return next((known for known in self.permissions if known.lower() == login.lower()), login)
+
+    def permission_of(self, login: str) -> str:
+        return self.permissions.get(self.spelling(login), "none")
+
     def fail_next(
         self,
         method: str,
