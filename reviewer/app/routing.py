@@ -21,6 +21,7 @@ from reviewer.core.ownership import LOCATIONS, Owner, owners_by_weight, parse_co
 from reviewer.core.pull_activity import OpenPull, human_reviews
 from reviewer.core.routing import (
     AuthoredCommit,
+    Outcome,
     Pick,
     Selection,
     file_weights,
@@ -44,9 +45,7 @@ ROUTED_ACTIONS = ("opened", "reopened", "ready_for_review", "synchronize")
 @dataclass(frozen=True, slots=True)
 class Routed:
     section: str  # the "Suggested reviewers" markdown
-    users: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what GitHub refused
 
 
 def wants_routing(run: Run) -> bool:
@@ -119,7 +118,17 @@ def route(run: Run) -> Routed | None:
         )
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
-    notes = [] if dry_run else github.request_reviewers(users, teams)
+    refused = [] if dry_run else github.request_reviewers(users, teams)
+    # Only who was asked is mentioned in the section: GitHub's refusals are not.
+    turned_down = {identity_key(r.who) for r in refused if not r.is_team}
+    picks = [
+        dataclasses.replace(p, outcome=Outcome.REFUSED)
+        if p.outcome is Outcome.REQUESTED and identity_key(p.candidate.who) in turned_down
+        else p
+        for p in picks
+    ]
+    org = run.runner.repository.split("/", 1)[0]
+    notes = tuple(r.note for r in refused)
     report = RoutingReport(
         t=t,
         picks=tuple(picks),
@@ -128,9 +137,10 @@ def route(run: Run) -> Routed | None:
         fallback_from=source_file,
         fallback_reason=reason,
         dry_run=dry_run,
-        notes=tuple(notes),
+        notes=notes,
+        refused=frozenset(f"{org}/{r.who}" if r.is_team else r.who for r in refused),
     )
-    return Routed(render_routing(report), tuple(users), tuple(teams), tuple(notes))
+    return Routed(render_routing(report), notes)
 
 
 def _github_spellings(logins: Iterable[str]) -> dict[str, str]:

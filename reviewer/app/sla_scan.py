@@ -184,7 +184,7 @@ def _apply(
         for t in teams
         if t.split("/", 1)[0].lower() != scan.owner.lower()
     ]
-    notes += github.request_reviewers(users, slugs)
+    notes += [refused.note for refused in github.request_reviewers(users, slugs)]
     if held is None:
         github.add_label(label)
     state = Escalation(found.owed_since, decision.tier, scan.now)

@@ -165,6 +165,7 @@ class Outcome(Enum):
     NO_ACCESS = "no write access"
     NO_LOGIN = "no GitHub account linked to the commits"
     REMOVED = "not requested again: a person removed the request"
+    REFUSED = "GitHub refused the request (not a collaborator?)"
     BELOW_MINIMUM = "below min-familiarity"
 
 

@@ -11,6 +11,7 @@ import pytest
 from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
+from markdown_check import mentions
 from process_helpers import (
     AUTHOR,
     NOREPLY_AUTHOR,
@@ -97,7 +98,7 @@ def test_capacity_holds_back_a_busy_reviewer(
         result.step_summary
     )
     assert (
-        f"@dave | {2 * math.exp(-0.05 * 0.9) * 3 / 33:.2f}" in result.step_summary
+        f"`dave` | {2 * math.exp(-0.05 * 0.9) * 3 / 33:.2f}" in result.step_summary
         and "below min-familiarity" in result.step_summary
     )
 
@@ -132,6 +133,9 @@ def test_a_team_the_token_cannot_request_is_reported_and_the_users_still_asked(
     assert result.returncode == 0, result.stderr
     assert fake_github.requested_of(2) == {"users": ["payments-lead"], "teams": []}
     assert "::warning::GitHub refused to request a review from payments" in result.stdout
+    # The team was not asked: it is named, not mentioned (a mention would notify it).
+    assert mentions(result.step_summary) == ["@payments-lead"]
+    assert f"`{AUTHOR}/payments`" in result.step_summary
 
 
 def test_without_local_history_the_api_is_used_within_a_stated_bound(
@@ -349,3 +353,34 @@ def test_someone_already_requested_is_not_asked_again_whatever_the_case(
     result = route_mixed(tmp_path, fake_github, fake_model, mixed_case)
     assert requests_to(fake_github) == [{"reviewers": ["Carol"], "team_reviewers": []}]
     assert "already requested or reviewed" in result.step_summary
+
+
+def test_the_section_mentions_only_who_was_asked_and_outlives_a_push(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
+) -> None:
+    event = serve_pull(fake_github, history)
+    for number in range(10, 15):  # bob is already asked on five open PRs
+        fake_github.add_pull(number, head_sha=f"{number:040x}", base_sha=history.base, diff="")
+        fake_github.request_review(number, user="bob", at="2024-05-30T00:00:00Z")
+    inputs = {"assign-reviewers": "2"}
+    first = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=inputs, workspace=history.repo.root
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    (summary,) = fake_github.issue_comments_of(2)
+    section = summary["body"][summary["body"].index("### Suggested reviewers") :]
+    # alice was asked; bob (at capacity) and dave (below min-familiarity) are listed, unpinged.
+    assert mentions(summary["body"]) == ["@alice"], section
+    assert "| `bob` |" in section and "| `dave` |" in section
+    # A push: routing has nothing to do (alice is asked) and the review runs again; the
+    # section still says who was suggested and why.
+    pushed = run_action(
+        tmp_path, fake_github, fake_model, event={**event, "action": "synchronize"},
+        inputs=inputs, workspace=history.repo.root,
+    )  # fmt: skip
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert requests_to(fake_github) == [{"reviewers": ["alice"], "team_reviewers": []}]
+    (summary,) = fake_github.issue_comments_of(2)
+    assert summary["body"].count("### Suggested reviewers") == 1
+    assert section.split("\n\n<sub>History")[0] in summary["body"]
+    assert mentions(summary["body"]) == ["@alice"]
