@@ -163,7 +163,8 @@ def main() -> None:
             print(f"{label:<38} {elapsed:>7.1f} {reads:>10} {writes:>10}")
             if "--show" in sys.argv:
                 print(log)
-            chosen = re.findall(r"\| @(\S+) \| ([\d.]+) \| [^|]+\| would", log)
+            # A dry run mentions nobody: the would-be reviewers are named in code spans.
+            chosen = re.findall(r"\| `([^`]+)` \| ([\d.]+) \| [^|]+\| would", log)
             print("    would request:", ", ".join(f"{who} ({score})" for who, score in chosen))
 
 
