@@ -35,6 +35,7 @@ from reviewer.core.routing import (
 )
 from reviewer.core.routing_summary import RoutingReport, render_routing
 from reviewer.github.event import WRITE_PERMISSIONS
+from reviewer.github.pull_process import Refused
 from reviewer.github.repository import RepositoryCalls, open_pull_of
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ def route(run: Run) -> Routed | None:
     weights = file_weights({path: changed[path] for path in history.covered})
     # Logins are case-insensitive (the core compares them so); shown and requested as GitHub
     # spells them: as the PR's data does, or the permission lookup answers.
-    known = _github_spellings([pull.author, *already, *(e.subject for e in timeline)])
+    asked_before = (e.subject for e in timeline if e.kind.startswith("review_request"))
+    known = _github_spellings([pull.author, *already, *asked_before])
     commits = [_respelled(c, known) for c in history.commits]
     ranked = rank(touches(commits, t), weights, t, decay)
     # Requested teams count as reviewers too: a CODEOWNERS team asked by an earlier run
@@ -119,19 +121,11 @@ def route(run: Run) -> Routed | None:
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
     refused = [] if dry_run else github.request_reviewers(users, teams)
-    # Only who was asked is mentioned in the section: GitHub's refusals are not.
-    turned_down = {identity_key(r.who) for r in refused if not r.is_team}
-    picks = [
-        dataclasses.replace(p, outcome=Outcome.REFUSED)
-        if p.outcome is Outcome.REQUESTED and identity_key(p.candidate.who) in turned_down
-        else p
-        for p in picks
-    ]
     org = run.runner.repository.split("/", 1)[0]
     notes = tuple(r.note for r in refused)
     report = RoutingReport(
         t=t,
-        picks=tuple(picks),
+        picks=tuple(_with_refusals(picks, refused)),
         source=history.source,
         fallback=tuple(fallback),
         fallback_from=source_file,
@@ -141,6 +135,18 @@ def route(run: Run) -> Routed | None:
         refused=frozenset(f"{org}/{r.who}" if r.is_team else r.who for r in refused),
     )
     return Routed(render_routing(report), notes)
+
+
+def _with_refusals(picks: list[Pick], refused: list[Refused]) -> list[Pick]:
+    """The picks GitHub would not request marked so (the section mentions only who was
+    asked)."""
+    turned_down = {identity_key(r.who) for r in refused if not r.is_team}
+    return [
+        dataclasses.replace(p, outcome=Outcome.REFUSED)
+        if p.outcome is Outcome.REQUESTED and identity_key(p.candidate.who) in turned_down
+        else p
+        for p in picks
+    ]
 
 
 def _github_spellings(logins: Iterable[str]) -> dict[str, str]:
