@@ -188,7 +188,9 @@ def _code_owners(
             return [], f"{path} (over 3 MB: GitHub ignores it)"
         owners, _ = owners_by_weight(ownership, weights, author=pull.author)
         skipped = {identity_key(who) for who in (*rules.already, *rules.removed)}
-        teams = {identity_key(slug) for slug in pull.requested_teams}
+        # Timeline events name a team by its slug: one requested, or whose request a
+        # person removed, is left alone.
+        teams = {identity_key(s) for s in (*pull.requested_teams, *rules.removed)}
         kept = [
             o
             for o in owners

@@ -384,3 +384,18 @@ def test_the_section_mentions_only_who_was_asked_and_outlives_a_push(
     assert summary["body"].count("### Suggested reviewers") == 1
     assert section.split("\n\n<sub>History")[0] in summary["body"]
     assert mentions(summary["body"]) == ["@alice"]
+
+
+def test_a_team_whose_request_a_person_removed_is_not_asked_again(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
+) -> None:
+    event = serve_pull(fake_github, history)
+    fake_github.request_review(2, team="payments", at="2024-06-01T12:30:00Z")
+    fake_github.requested_of(2)["teams"].remove("payments")
+    fake_github.add_event(2, "review_request_removed", "2024-06-01T12:40:00Z", team="payments")
+    inputs = {**ROUTING_ONLY, "min-familiarity": "50"}
+    result = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=inputs, workspace=history.repo.root
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests_to(fake_github) == [{"reviewers": ["payments-lead"], "team_reviewers": []}]
