@@ -15,6 +15,7 @@ from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 
 PR_CREATED = datetime(2024, 6, 1, 12, tzinfo=UTC)
+ROUTING_ONLY = {"review": "false", "api-key": "", "base-url": "", "assign-reviewers": "2"}
 AUTHOR = "Codertocat"  # the example event's PR author
 ALICE = "1111+alice@users.noreply.github.com"  # noreply: a login without asking GitHub
 NOREPLY_AUTHOR = "21031067+Codertocat@users.noreply.github.com"
@@ -170,3 +171,8 @@ def serve_pull(
     pr["user"]["login"] = author
     pr["head"]["sha"], pr["base"]["sha"] = history.head, history.base
     return event
+
+
+def requests_to(fake: FakeGitHub, number: int = 2) -> list[dict]:  # type: ignore[type-arg]
+    path = f"/repos/Codertocat/Hello-World/pulls/{number}/requested_reviewers"
+    return [r.json for r in fake.requests if r.method == "POST" and r.path == path]
