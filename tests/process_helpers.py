@@ -15,6 +15,7 @@ from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 
 PR_CREATED = datetime(2024, 6, 1, 12, tzinfo=UTC)
+ROUTING_ONLY = {"review": "false", "api-key": "", "base-url": "", "assign-reviewers": "2"}
 AUTHOR = "Codertocat"  # the example event's PR author
 ALICE = "1111+alice@users.noreply.github.com"  # noreply: a login without asking GitHub
 NOREPLY_AUTHOR = "21031067+Codertocat@users.noreply.github.com"
@@ -47,17 +48,22 @@ class HistoryRepo:
     head: str
 
     def log(self) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
-        """The base branch's commits as the API would list them (no mailmap there)."""
-        out = self.repo.git(
-            "log", "-z", "--name-only", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI", self.base
-        )
+        """The base branch's commits as the API would list them (no mailmap there). Each
+        record: an empty field, four positional ones, then its files (the first after a
+        newline); NUL ends every field, so no name can split one."""
+        fields = self.repo.git(
+            "log", "-z", "--name-only", "--format=%x00%H%x00%an%x00%ae%x00%aI", self.base
+        ).split("\0")
         rows = []
-        for record in out.split("\x1e")[1:]:
-            header, _, files = record.partition("\0")
-            sha, name, email, date = header.split("\x1f")
-            rows.append(
-                (sha, name, email, date, tuple(p for p in files.lstrip("\n").split("\0") if p))
-            )
+        i = 0
+        while i + 4 < len(fields):
+            sha, name, email, date = fields[i + 1 : i + 5]
+            i += 5
+            paths: list[str] = []
+            while i < len(fields) and fields[i]:
+                paths.append(fields[i].removeprefix("\n"))
+                i += 1
+            rows.append((sha, name, email, date, tuple(paths)))
         return rows
 
 
@@ -96,25 +102,77 @@ def build_history(root: Path) -> HistoryRepo:
     return HistoryRepo(GitRepo.existing(root), tips["main"], tips["feature"])
 
 
-def serve_pull(fake: FakeGitHub, history: HistoryRepo, number: int = 2) -> dict[str, Any]:
-    """The PR in the fake GitHub (with the repository's history behind its API), and the
-    `pull_request.opened` event for it."""
+@dataclass(frozen=True)
+class Dev:
+    """Someone in a test's history: `commits` commits to charge.py, the last one `days`
+    before the PR; `login` is the account GitHub links `email` to (None: none)."""
+
+    name: str
+    email: str
+    commits: int
+    days: float
+    login: str | None = None
+
+
+def build_team_history(
+    root: Path, devs: list[Dev], *, author: Dev, codeowners: str | None = None
+) -> HistoryRepo:
+    """src/pay/charge.py (and `.github/CODEOWNERS`, if given), created by `author` long ago
+    and then edited by `devs` (a day between each one's commits); the PR (by `author`)
+    changes 15 of its lines."""
+    charge = "src/pay/charge.py"
+    body = "x\n" * 40
+    first = {charge: body, **({".github/CODEOWNERS": codeowners} if codeowners else {})}
+    changes = [Change(author.name, author.email, at(500), first)]
+    for d, dev in enumerate(devs):
+        changes += [
+            edit(dev.name, dev.email, dev.days + i, f"{d}.{i}\n{body}")
+            for i in reversed(range(dev.commits))
+        ]
+    changes.append(
+        Change(author.name, author.email, PR_CREATED, {charge: "new\n" * 15 + body}, branch="pr")
+    )
+    tips = fast_import(root, changes, checkout="pr")
+    return HistoryRepo(GitRepo.existing(root), tips["main"], tips["pr"])
+
+
+def serve_pull(
+    fake: FakeGitHub,
+    history: HistoryRepo,
+    number: int = 2,
+    *,
+    author: str = AUTHOR,
+    linked: dict[str, str] | None = None,
+    writers: tuple[str, ...] = ("alice", "bob", "carol", "payments-lead"),
+    readers: tuple[str, ...] = ("dave",),
+) -> dict[str, Any]:
+    """The PR in the fake GitHub (with the repository's history behind its API, commit
+    emails linked to accounts by `linked`), and the `pull_request.opened` event for it."""
     fake.add_pull(
         number,
         head_sha=history.head,
         base_sha=history.base,
         diff=history.repo.diff(history.base, history.head),
-        user_login=AUTHOR,
+        user_login=author,
         created_at=iso(PR_CREATED),
     )
     if not fake.history:
-        fake.load_history(history.log(), LINKED)
-    for login in ("alice", "bob", "carol", "payments-lead"):
+        fake.load_history(history.log(), LINKED if linked is None else linked)
+    if author not in fake.permissions:
+        fake.set_permission(author, "write")
+    for login in writers:
         fake.set_permission(login, "write")
-    fake.set_permission("dave", "read")
+    for login in readers:
+        fake.set_permission(login, "read")
     fake.set_team(f"{AUTHOR}/payments", ["erin"])
     event = copy.deepcopy(pr_event("opened"))
     pr = event["pull_request"]
     pr.update(number=number, created_at=iso(PR_CREATED))
+    pr["user"]["login"] = author
     pr["head"]["sha"], pr["base"]["sha"] = history.head, history.base
     return event
+
+
+def requests_to(fake: FakeGitHub, number: int = 2) -> list[dict]:  # type: ignore[type-arg]
+    path = f"/repos/Codertocat/Hello-World/pulls/{number}/requested_reviewers"
+    return [r.json for r in fake.requests if r.method == "POST" and r.path == path]

@@ -23,6 +23,7 @@ from reviewer.github.event import (
     PullRequestNumber,
     PullRequestRef,
     Skip,
+    dispatch_pr_number,
     load_event,
     obj,
     pull_request_ref,
@@ -79,8 +80,7 @@ def _is_sla_scan(env: Mapping[str, str], runner: RunnerEnv) -> bool:
         return True
     if runner.event_name != "workflow_dispatch" or read_input(env, "pr-number"):
         return False
-    inputs = load_event(runner.event_path).get("inputs") or {}
-    return not str(inputs.get("pr-number") or inputs.get("pr_number") or "").strip()
+    return not dispatch_pr_number(load_event(runner.event_path))
 
 
 def _route(run: Run) -> Run:

@@ -8,6 +8,7 @@ the base commit) and nothing from it runs (no hooks, no diff drivers, no textcon
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ PATHSPEC_LIMIT = 100
 class GitCommit:
     sha: str
     name: str  # after the base commit's .mailmap
-    email: str
+    email: str  # as written (a noreply address holds the login as its owner spells it)
     date: datetime  # author date
     paths: tuple[str, ...]
 
@@ -113,7 +114,7 @@ class Checkout:
         try:
             out = self._git(
                 "log", "--use-mailmap", "--no-merges", "--no-renames", "-z", "--name-only",
-                "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI", self._base, *limit,
+                f"--format={LOG_FORMAT}", self._base, *limit,
             )  # fmt: skip
         except subprocess.SubprocessError as error:
             log.warning("Could not read the workspace's history (%s); using the API.", error)
@@ -126,14 +127,38 @@ class Checkout:
         return found
 
 
+# Every field ends in NUL, the one byte git keeps out of names, emails and paths, so no
+# author can split a record (a name may hold any other separator). With `-z` git ends each
+# commit in NUL too and lists its files NUL-terminated after a newline; an empty field
+# (two NULs: no path is ever empty) starts each commit, and the four fields after it are
+# positional, so an empty name cannot shift them.
+LOG_FORMAT = "%x00%H%x00%aN%x00%aE%x00%aI"
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1, or SHA-256
+
+
 def parse_log(out: str) -> list[GitCommit]:
+    """Commits from `git log -z --name-only --format=LOG_FORMAT`; a record that does not
+    hold a commit id and an ISO date where they belong is skipped, never guessed at."""
+    fields = out.split("\0")
     commits = []
-    for record in out.split("\x1e"):
-        header, _, files = record.partition("\0")
-        fields = header.split("\x1f")
-        if len(fields) != 4:
+    i = 0
+    while i + 4 < len(fields):
+        if fields[i] != "":
+            i += 1  # not at a record's start: out of step, look for the next one
             continue
-        sha, name, email, date = fields
-        paths = tuple(p for p in files.lstrip("\n").split("\0") if p)
-        commits.append(GitCommit(sha, name, email.lower(), datetime.fromisoformat(date), paths))
+        sha, name, email, date = fields[i + 1 : i + 5]
+        i += 5
+        paths: list[str] = []
+        while i < len(fields) and fields[i] != "":
+            paths.append(fields[i].removeprefix("\n") if not paths else fields[i])
+            i += 1
+        try:
+            when = datetime.fromisoformat(date)
+        except ValueError:
+            log.warning("Skipped a commit the log could not give a date for (%r).", sha[:40])
+            continue
+        if not _SHA.fullmatch(sha):
+            log.warning("Skipped a log record with no commit id (%r).", sha[:40])
+            continue
+        commits.append(GitCommit(sha, name, email, when, tuple(paths)))
     return commits

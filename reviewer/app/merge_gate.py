@@ -9,11 +9,20 @@ from typing import Any
 from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import settings_from_inputs
-from reviewer.core.markdown import cell, inert_line
-from reviewer.core.merge_gate import Gate, PullVerdict, exit_code, group_pulls, judge, queued_pull
+from reviewer.core.markdown import cell, code_span, inert_line
+from reviewer.core.merge_gate import (
+    Gate,
+    PullVerdict,
+    exit_code,
+    group_pulls,
+    judge,
+    queued_base,
+    queued_pull,
+)
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError, GitHubError
 from reviewer.github.adapter import GitHubAdapter, make_github
+from reviewer.github.event import MergeGroup, merge_group_of
 from reviewer.github.repository import RepositoryCalls
 from reviewer.github.summary_comment import find_summary
 
@@ -26,8 +35,8 @@ def run_merge_gate(
     settings = settings_from_inputs(env, model=False)
     if not settings.github_token:
         raise ConfigError("No GitHub token.", hint="Set `github-token`.")
-    group = payload.get("merge_group") or {}
-    head_ref = str(group.get("head_ref") or "")
+    group = merge_group_of(payload)
+    head_ref = group.head_ref
     named = queued_pull(head_ref)
     if named is None:
         raise ConfigError(
@@ -42,24 +51,40 @@ def run_merge_gate(
         retry_backoff_factor=runtime.github_retry_backoff,
     )
     repository = RepositoryCalls(client, runner.repository)
-    base, head = str(group.get("base_sha") or ""), str(group.get("head_sha") or "")
-    messages = repository.group_messages(base, head) if base and head else []
+    numbers, unknown = _group(repository, group, named)
     identity = GitHubAdapter(client, runner.repository, 0).identity(
         settings.github_token, settings.bot_login
     )
     verdicts = []
-    for number in group_pulls(named, messages):
+    for number in numbers:
         github = GitHubAdapter(client, runner.repository, number, sleep=runtime.sleep)
         verdicts.append(_judge(github, number, identity, settings.fail_on))
     for verdict in verdicts:
         if verdict.gate is not Gate.PASS:
             level = "error" if verdict.gate is Gate.FAIL else "warning"
             annotation(level, f"#{verdict.number}: {verdict.reason}")
-    code = exit_code(verdicts)
-    append_step_summary(runner.step_summary_path, _summary(head_ref, verdicts))
+    if unknown:
+        annotation("warning", unknown)
+    code = exit_code(verdicts, group_known=not unknown)
+    append_step_summary(runner.step_summary_path, _summary(head_ref, verdicts, unknown))
     label = {0: "pass", 1: "fail"}.get(code, "incomplete")
     write_outputs(runner.output_path, {"verdict": label})
     return code
+
+
+def _group(repository: RepositoryCalls, group: MergeGroup, named: int) -> tuple[list[int], str]:
+    """The group's PRs, and why the list may lack some ("" when it is whole)."""
+    try:
+        commits = repository.group_commits(group.base_sha, group.head_sha)
+    except GitHubError as error:
+        return [named], (
+            f"The group's commits could not be read ({error.message}), so which other pull "
+            "requests it holds is unknown; re-run the check."
+        )
+    if group_pulls(named, commits, queued=None) == [named]:
+        return [named], ""  # nobody else's number: no need to ask about the queue
+    base = queued_base(group.head_ref) or ""
+    return group_pulls(named, commits, queued=repository.merge_queue(base)), ""
 
 
 def _judge(
@@ -77,16 +102,17 @@ def _cell(text: str) -> str:
     return cell(inert_line(text, 300))
 
 
-def _summary(head_ref: str, verdicts: list[PullVerdict]) -> str:
+def _summary(head_ref: str, verdicts: list[PullVerdict], unknown: str) -> str:
     rows = [f"| #{v.number} | {_LABELS[v.gate]} | {_cell(v.reason)} |" for v in verdicts]
     return "\n".join(
         [
             "## 🚦 Merge queue gate",
             "",
-            f"Group `{head_ref}`.",
+            f"Group {code_span(head_ref)}.",
             "",
             "| PR | gate | why |",
             "|---|---|---|",
             *rows,
+            *(["", f"⚠️ {inert_line(unknown, 500)}"] if unknown else []),
         ]
     )

@@ -18,6 +18,7 @@ from reviewer.core.json_report import report_json
 from reviewer.core.plan import Held
 from reviewer.core.pricing import price_for
 from reviewer.core.report import RunReport, Usage
+from reviewer.core.routing_marker import previous_section
 from reviewer.core.state import open_finding
 from reviewer.core.summary import (
     MAX_STEP_SUMMARY,
@@ -123,7 +124,10 @@ def _run_report(
         walkthrough=outcome.walkthrough,
         context_used=outcome.context_used,
         verify_usage=outcome.verify_usage,
-        appendix=run.appendix,
+        # A run that did no routing keeps the section an earlier one left (see
+        # core/routing_summary.py): who was suggested, and why, stays on the PR.
+        appendix=run.appendix
+        or (previous_section(reviewed.summary.body) if reviewed.summary else ""),
     )
 
 

@@ -7,7 +7,9 @@ requested, anyone who reviewed, anyone whose request a person removed; nobody is
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,8 +20,13 @@ from reviewer.core.identity import is_bot
 from reviewer.core.ownership import LOCATIONS, Owner, owners_by_weight, parse_codeowners
 from reviewer.core.pull_activity import OpenPull, human_reviews
 from reviewer.core.routing import (
+    AuthoredCommit,
+    Outcome,
+    Pick,
     Selection,
     file_weights,
+    identity_key,
+    lookup_budget,
     rank,
     reached_minimum,
     requested,
@@ -28,21 +35,18 @@ from reviewer.core.routing import (
 )
 from reviewer.core.routing_summary import RoutingReport, render_routing
 from reviewer.github.event import WRITE_PERMISSIONS
+from reviewer.github.pull_process import Refused
 from reviewer.github.repository import RepositoryCalls, open_pull_of
 
 log = logging.getLogger(__name__)
 
 ROUTED_ACTIONS = ("opened", "reopened", "ready_for_review", "synchronize")
-# Write-access and open-review lookups, the best candidates first.
-MAX_LOOKUPS = 12
 
 
 @dataclass(frozen=True, slots=True)
 class Routed:
     section: str  # the "Suggested reviewers" markdown
-    users: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what GitHub refused
 
 
 def wants_routing(run: Run) -> bool:
@@ -59,7 +63,8 @@ def route(run: Run) -> Routed | None:
     if run.target.action == "synchronize" and (already or pull.requested_teams):
         log.info("Routing: reviewers already requested or reviewing; nothing to do.")
         return None
-    removed = {e.subject for e in github.timeline() if e.kind == "review_request_removed"}
+    timeline = github.timeline()
+    removed = {e.subject for e in timeline if e.kind == "review_request_removed"}
     checkout = Checkout.open(run.runner.workspace, run.target.base_sha)
     changed = (checkout.changed_lines(run.target.head_sha) if checkout else None) or (
         github.changed_lines()
@@ -72,15 +77,24 @@ def route(run: Run) -> Routed | None:
         history = api_history(repository, changed, base_sha=run.target.base_sha, t=t)
     # Scores are over the files whose history was read (all of them, locally).
     weights = file_weights({path: changed[path] for path in history.covered})
-    ranked = rank(touches(history.commits, t), weights, t, decay)
+    # Logins are case-insensitive (the core compares them so); shown and requested as GitHub
+    # spells them: as the PR's data does, or the permission lookup answers.
+    asked_before = (e.subject for e in timeline if e.kind.startswith("review_request"))
+    known = _github_spellings([pull.author, *already, *asked_before])
+    commits = [_respelled(c, known) for c in history.commits]
+    ranked = rank(touches(commits, t), weights, t, decay)
+    # Requested teams count as reviewers too: a CODEOWNERS team asked by an earlier run
+    # (or a person) is not topped up with another one on every routed event.
+    people = {identity_key(who) for who in already} - {identity_key(pull.author)}
+    wanted = max(settings.assign_reviewers - len(people) - len(pull.requested_teams), 0)
     rules = Selection(
-        wanted=max(settings.assign_reviewers - len(already - {pull.author}), 0),
+        wanted=wanted,
         excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),
         already=frozenset(already),
         removed=frozenset(removed),
         min_score=settings.min_familiarity,
         max_open=settings.max_open_reviews,
-        max_lookups=MAX_LOOKUPS,
+        max_lookups=lookup_budget(wanted),
     )
     can_write = cache(lambda login: github.permission_of(login) in WRITE_PERMISSIONS)
     dry_run = run.settings.dry_run
@@ -91,6 +105,7 @@ def route(run: Run) -> Routed | None:
         open_reviews=repository.open_review_requests,
         dry_run=dry_run,
     )
+    picks = [_spelled_by_github(pick, github.spelling_of) for pick in picks]
     users, teams = requested(picks), list[str]()
     fallback: list[Owner] = []
     source_file = reason = ""
@@ -105,18 +120,50 @@ def route(run: Run) -> Routed | None:
         )
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
-    notes = [] if dry_run else github.request_reviewers(users, teams)
+    refused = [] if dry_run else github.request_reviewers(users, teams)
+    org = run.runner.repository.split("/", 1)[0]
+    notes = tuple(r.note for r in refused)
     report = RoutingReport(
         t=t,
-        picks=tuple(picks),
+        picks=tuple(_with_refusals(picks, refused)),
         source=history.source,
         fallback=tuple(fallback),
         fallback_from=source_file,
         fallback_reason=reason,
         dry_run=dry_run,
-        notes=tuple(notes),
+        notes=notes,
+        refused=frozenset(f"{org}/{r.who}" if r.is_team else r.who for r in refused),
     )
-    return Routed(render_routing(report), tuple(users), tuple(teams), tuple(notes))
+    return Routed(render_routing(report), notes)
+
+
+def _with_refusals(picks: list[Pick], refused: list[Refused]) -> list[Pick]:
+    """The picks GitHub would not request marked so (the section mentions only who was
+    asked)."""
+    turned_down = {identity_key(r.who) for r in refused if not r.is_team}
+    return [
+        dataclasses.replace(p, outcome=Outcome.REFUSED)
+        if p.outcome is Outcome.REQUESTED and identity_key(p.candidate.who) in turned_down
+        else p
+        for p in picks
+    ]
+
+
+def _github_spellings(logins: Iterable[str]) -> dict[str, str]:
+    return {identity_key(login): login for login in logins if login}
+
+
+def _respelled(commit: AuthoredCommit, known: Mapping[str, str]) -> AuthoredCommit:
+    """A commit's author as the PR's data spells them (a noreply address may not)."""
+    spelled = known.get(identity_key(commit.who))
+    return dataclasses.replace(commit, who=spelled) if spelled else commit
+
+
+def _spelled_by_github(pick: Pick, spelling_of: Callable[[str], str]) -> Pick:
+    if pick.candidate.login is None:
+        return pick
+    candidate = dataclasses.replace(pick.candidate, who=spelling_of(pick.candidate.who))
+    return dataclasses.replace(pick, candidate=candidate)
 
 
 def _code_owners(
@@ -140,14 +187,16 @@ def _code_owners(
         if ownership is None:
             return [], f"{path} (over 3 MB: GitHub ignores it)"
         owners, _ = owners_by_weight(ownership, weights, author=pull.author)
-        reviewed = rules.already
+        skipped = {identity_key(who) for who in (*rules.already, *rules.removed)}
+        # Timeline events name a team by its slug: one requested, or whose request a
+        # person removed, is left alone.
+        teams = {identity_key(s) for s in (*pull.requested_teams, *rules.removed)}
         kept = [
             o
             for o in owners
-            if o.name not in rules.already
-            and o.name not in rules.removed
-            and not (o.is_team and _team_has_reviewed(repository, o.name, reviewed))
-            and not (o.is_team and o.name.split("/", 1)[1] in pull.requested_teams)
+            if identity_key(o.name) not in skipped
+            and not (o.is_team and identity_key(o.name.split("/", 1)[1]) in teams)
+            and not (o.is_team and _team_has_reviewed(repository, o.name, rules.already))
         ]
         return kept[: rules.wanted], path
     return [], ""
@@ -157,4 +206,5 @@ def _team_has_reviewed(repository: RepositoryCalls, team: str, people: frozenset
     """Whether a member of `team` is already requested or has reviewed; unknown (the token
     may not read the organisation's teams) counts as no."""
     members = repository.team_members(team)
-    return bool(members and set(members) & people)
+    asked = {identity_key(who) for who in people}
+    return bool(members and {identity_key(m) for m in members} & asked)

@@ -43,10 +43,12 @@ def local_history(
     raw = checkout.history(sorted(weights))
     if raw is None:
         return None
+    # Addresses are case-insensitive: one key per address, the first commit's spelling for
+    # the login a noreply address holds (the caller respells it as GitHub does).
     by_email: dict[str, GitCommit] = {}
     for commit in raw:
-        by_email.setdefault(commit.email, commit)
-    logins = {email: login_from_noreply(email) for email in by_email}
+        by_email.setdefault(commit.email.lower(), commit)
+    logins = {key: login_from_noreply(commit.email) for key, commit in by_email.items()}
     commits = [_authored(c, logins) for c in raw]
     # The best-scoring authors still known only by email: ask GitHub who they are.
     unresolved = [
@@ -71,8 +73,9 @@ def local_history(
 
 
 def _authored(commit: GitCommit, logins: Mapping[str, str | None]) -> AuthoredCommit:
-    login = logins.get(commit.email)
-    return AuthoredCommit(login or f"{UNLINKED}{commit.email}", commit.date, commit.paths)
+    email = commit.email.lower()
+    login = logins.get(email)
+    return AuthoredCommit(login or f"{UNLINKED}{email}", commit.date, commit.paths)
 
 
 def api_history(

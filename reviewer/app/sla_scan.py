@@ -21,6 +21,7 @@ from reviewer.app.process_settings import ProcessSettings
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import settings_from_inputs
 from reviewer.core.fingerprint import PostedComment, is_trusted
+from reviewer.core.markdown import code_span
 from reviewer.core.pull_activity import OpenPull
 from reviewer.core.sla import (
     Action,
@@ -90,13 +91,13 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
     ready = [p for p in pulls if not p.draft]
     queues = {base: repository.merge_queue(base) for base in sorted({p.base_ref for p in ready})}
     notes = [
-        f"The merge queue of `{base}` could not be read; its PRs are not shown as queued."
+        f"The merge queue of {code_span(base)} could not be read; its PRs are not shown as queued."
         for base, queue in queues.items()
         if queue is None
     ]
     scanned: list[ScannedPull] = []
     failed: list[str] = []
-    drafts = [p for p in pulls if p.draft and process.sla_label in p.labels]
+    drafts = [p for p in pulls if p.draft and held_label(p, process.sla_label)]
     for pull in [*ready, *drafts]:  # a labelled draft is cleared: no longer overdue
         try:
             item = _scan_pull(scan, pull, pull.number in (queues.get(pull.base_ref) or set()))
@@ -117,7 +118,7 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
         runner.output_path,
         {
             "overdue": str(sum(1 for s in scanned if s.standing.overdue(scan.now, scan.policy))),
-            "escalated": str(sum(1 for s in scanned if s.action is Action.ESCALATE and not s.note)),
+            "escalated": str(sum(1 for s in scanned if s.escalated)),
             "open-prs": str(len(scanned)),
         },
     )
@@ -140,7 +141,7 @@ def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
         if not (e.kind == "review_requested" and scan.identity and e.actor == scan.identity)
     ]
     found = standing(pull, github.reviews(), events, queued=queued)
-    labelled = scan.settings.sla_label in pull.labels
+    labelled = held_label(pull, scan.settings.sla_label) is not None
     comment = None
     if labelled or found.overdue(scan.now, scan.policy):
         comment = _sla_comment(github, scan.identity)
@@ -148,12 +149,12 @@ def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
     decision = decide(found, marker, labelled=labelled, now=scan.now, policy=scan.policy)
     shown_tier = decision.tier if decision.action is not Action.CLEAR else 0
     if decision.action is Action.NOTHING or scan.dry_run:
-        return ScannedPull(pull, found, shown_tier, decision.action)
+        return ScannedPull(pull, found, shown_tier, decision.action, dry_run=scan.dry_run)
     if comment is not None and read_marker(github.comment_body(comment.id) or "") != marker:
         # Compare-and-set: another run wrote this PR's state since we read it.
         note = "another scan changed this PR meanwhile; left to it"
         return ScannedPull(pull, found, marker.tier if marker else 0, Action.NOTHING, note)
-    notes = _apply(scan, github, pull, found, decision, comment, labelled)
+    notes = _apply(scan, github, pull, found, decision, comment)
     return ScannedPull(pull, found, shown_tier, decision.action, "; ".join(notes))
 
 
@@ -164,14 +165,14 @@ def _apply(
     found: Standing,
     decision: Decision,
     comment: PostedComment | None,
-    labelled: bool,
 ) -> list[str]:
     """The review request and the label first (idempotent), the comment last: it is the
     record that the step was done, so a run that fails midway is simply redone."""
     label = scan.settings.sla_label
+    held = held_label(pull, label)
     if decision.action is Action.CLEAR:
-        if labelled:
-            github.remove_label(label)
+        if held is not None:
+            github.remove_label(held)
         if comment is not None:
             state = Escalation(None, 0, scan.now)
             _write(github, comment, cleared_comment(state, now=scan.now, reason=_why(found)))
@@ -183,8 +184,9 @@ def _apply(
         for t in teams
         if t.split("/", 1)[0].lower() != scan.owner.lower()
     ]
-    notes += github.request_reviewers(users, slugs)
-    github.add_label(label)
+    notes += [refused.note for refused in github.request_reviewers(users, slugs)]
+    if held is None:
+        github.add_label(label)
     state = Escalation(found.owed_since, decision.tier, scan.now)
     waiting = [*pull.requested_users, *(f"{scan.owner}/{t}" for t in pull.requested_teams)]
     body = breach_comment(
@@ -192,6 +194,13 @@ def _apply(
     )
     _write(github, comment, body, identity=scan.identity)
     return notes
+
+
+def held_label(pull: OpenPull, label: str) -> str | None:
+    """The PR's label that is `label`, as the PR spells it: GitHub's label names are
+    case-insensitive (`Review-Overdue` is `review-overdue`)."""
+    wanted = label.casefold()
+    return next((name for name in pull.labels if name.casefold() == wanted), None)
 
 
 def _why(found: Standing) -> str:

@@ -2,18 +2,21 @@
 reviewed at its current head and has no blocking finding still open. No model run: it
 reads what the reviews left in their summary comments.
 
-Fail closed: a PR with no summary, a summary for another head, or an incomplete review
-is INCOMPLETE (exit 3), never a pass."""
+Fail closed: a PR with no summary, a summary for another head, an incomplete review, or a
+summary whose hidden state cannot be read is INCOMPLETE (exit 3), never a pass. A state cut
+for size (it keeps the most severe open findings first) is readable: a blocking finding in
+it fails the PR, and otherwise the review's own verdict, which counted every finding,
+stands. A severity this version does not know counts as critical."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from reviewer.core.severity import Severity
-from reviewer.core.state import read_previous
+from reviewer.core.state import read_previous, severity_of
 from reviewer.core.verdict_marker import read_verdict
 from reviewer.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 
@@ -23,6 +26,9 @@ _QUEUE_REF = re.compile(
 # The first lines GitHub writes for the queue's merge and squash commits.
 _MERGED = re.compile(r"^Merge pull request #(\d+) from \S+")
 _SQUASHED = re.compile(r"\(#(\d+)\)$")
+# Who commits what GitHub itself makes when it merges (the web UI's merges, the queue's).
+_GITHUB_COMMITTERS = frozenset({"web-flow", "github-merge-queue[bot]"})
+_GITHUB_EMAIL = "noreply@github.com"
 
 
 def queued_pull(head_ref: str) -> int | None:
@@ -32,18 +38,51 @@ def queued_pull(head_ref: str) -> int | None:
     return int(found.group("number")) if found else None
 
 
-def group_pulls(named: int, messages: Iterable[str]) -> list[int]:
-    """The PRs in the group: the one it is named after, and any whose merge or squash
-    commit is in it (a group batches the PRs queued ahead). A rebase merge leaves no number
-    in its commits; those PRs are gated by their own group's check."""
+@dataclass(frozen=True, slots=True)
+class GroupCommit:
+    """A commit of the merge group, as GitHub's compare lists it."""
+
+    message: str
+    committer_login: str  # the account GitHub links the committer to, or ""
+    committer_email: str
+
+    @property
+    def by_github(self) -> bool:
+        return (
+            self.committer_login.lower() in _GITHUB_COMMITTERS
+            or self.committer_email.lower() == _GITHUB_EMAIL
+        )
+
+
+def group_pulls(
+    named: int, commits: Iterable[GroupCommit], *, queued: Collection[int] | None
+) -> list[int]:
+    """The PRs in the group: the one it is named after, and those queued ahead of it whose
+    merge or squash commit it holds (a group batches them).
+
+    A PR's own commits are in a merge-commit queue's group too, and their subjects say what
+    their author likes: `Tidy up (#123)` must not gate #123 here (nor, if #123 is never
+    reviewed, hold up everyone's group). So a number counts only from a commit GitHub made
+    (committed by `web-flow` or `noreply@github.com`), and, as a committer email can be set
+    by anyone and a rebase queue's commits are GitHub's with their author's subjects, only
+    for a PR in the merge queue (`queued`, when GitHub could say). A rebase merge leaves no
+    number in its commits; every PR is gated by its own group's check in any case."""
     found = {named}
-    for message in messages:
-        first = message.split("\n", 1)[0].strip()
+    for commit in commits:
+        if not commit.by_github:
+            continue
+        first = commit.message.split("\n", 1)[0].strip()
         for pattern in (_MERGED, _SQUASHED):
             match = pattern.search(first)
-            if match:
+            if match and (queued is None or int(match.group(1)) in queued):
                 found.add(int(match.group(1)))
     return sorted(found)
+
+
+def queued_base(head_ref: str) -> str | None:
+    """The base branch a merge group's branch is for (`main` in the example above)."""
+    found = _QUEUE_REF.fullmatch(head_ref.strip())
+    return found.group("base") if found else None
 
 
 class Gate(Enum):
@@ -75,7 +114,7 @@ def judge(
     blocking = [
         f
         for f in previous.open_findings
-        if threshold is not None and Severity(f.severity).at_least(threshold)
+        if threshold is not None and severity_of(f).at_least(threshold)
     ]
     if blocking:
         titles = "; ".join(f"{f.severity}: {f.title} ({f.path})" for f in blocking[:3])
@@ -88,16 +127,25 @@ def judge(
         # Failing without a blocking finding in the state: `on-unreviewed: fail`, or more
         # open findings than the state could hold.
         return PullVerdict(number, Gate.FAIL, "its review failed; see its summary")
+    if not previous.readable:
+        # The verdict sits beside a record we cannot read: it vouches for nothing.
+        return PullVerdict(
+            number,
+            Gate.INCOMPLETE,
+            "its summary's hidden state could not be read; re-run the review",
+        )
     if verdict is None or verdict == "incomplete":
         why = "its review was incomplete" if verdict else "its summary records no verdict"
         return PullVerdict(number, Gate.INCOMPLETE, f"{why}; re-run the review")
     return PullVerdict(number, Gate.PASS, f"reviewed at {head_sha[:12]}, nothing blocking")
 
 
-def exit_code(verdicts: Iterable[PullVerdict]) -> int:
+def exit_code(verdicts: Iterable[PullVerdict], *, group_known: bool = True) -> int:
+    """Fail if any PR fails; else incomplete if any PR is, or if which PRs the group
+    holds is unknown (its commits could not be read); else pass."""
     gates = {v.gate for v in verdicts}
     if Gate.FAIL in gates:
         return EXIT_FINDINGS
-    if Gate.INCOMPLETE in gates or not gates:
+    if Gate.INCOMPLETE in gates or not gates or not group_known:
         return EXIT_INCOMPLETE
     return EXIT_OK

@@ -71,21 +71,26 @@ def owners_by_weight(
     ownership: Ownership, weights: Mapping[str, float], *, author: str
 ) -> tuple[list[Owner], list[str]]:
     """The owners of the changed files, most changed lines first (ties by name), without
-    the author; and the email owners, which cannot be requested by address."""
+    the author; and the email owners, which cannot be requested by address. Logins and
+    team names are case-insensitive: `@Lead` and `@lead` are one owner (spelled as first
+    written)."""
     share: dict[tuple[str, bool], float] = {}
+    spelled: dict[tuple[str, bool], str] = {}
     emails: set[str] = set()
     for path, weight in sorted(weights.items()):
         for owner in ownership.owners_of(path):
             team = _TEAM.fullmatch(owner)
             user = _USER.fullmatch(owner)
             if team:
-                key = (f"{team.group(1)}/{team.group(2)}", True)
+                name, is_team = f"{team.group(1)}/{team.group(2)}", True
             elif user and user.group(1).lower() != author.lower():
-                key = (user.group(1), False)
+                name, is_team = user.group(1), False
             else:
                 if not user:
                     emails.add(owner)
                 continue
+            key = (name.lower(), is_team)
+            spelled.setdefault(key, name)
             share[key] = share.get(key, 0.0) + weight
-    owners = [Owner(name, is_team, w) for (name, is_team), w in share.items()]
+    owners = [Owner(spelled[key], key[1], w) for key, w in share.items()]
     return sorted(owners, key=lambda o: (-o.weight, o.name.lower())), sorted(emails)

@@ -5,8 +5,11 @@
 
 with t the pull request's creation time (so the same PR always scores the same), commits
 dated after t ignored, and weight(file) the file's changed lines over all changed lines.
-Ties are broken by login. Everything here is pure: lookups that need GitHub (write access,
-open review requests) arrive as functions, and are asked only for the top candidates.
+Ties are broken by login. GitHub logins (and email addresses) are case-insensitive:
+`Alice` and `alice` are one developer with one score, and every comparison (the author,
+who is already requested, whose request was removed) ignores case. Everything here is
+pure: lookups that need GitHub (write access, open review requests) arrive as functions,
+and are asked only for the top candidates.
 """
 
 from __future__ import annotations
@@ -43,6 +46,21 @@ class Touch:
     last: datetime
 
 
+def identity_key(who: str) -> str:
+    """What identifies a developer: a login or an `email:` identity, case-folded."""
+    return who.lower()
+
+
+def _spellings(found: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """key -> the spelling shown for it: the smallest seen, so that it does not depend on
+    the order of the history (the caller spells logins as GitHub does where it can)."""
+    chosen: dict[str, str] = {}
+    for key, who in found:
+        if key not in chosen or who < chosen[key]:
+            chosen[key] = who
+    return chosen
+
+
 def familiarity(commits: int, last: datetime, t: datetime, decay: float) -> float:
     """commits * e^(-λ * days since the last of them); a commit after t counts as at t."""
     days = max((t - last).total_seconds() / SECONDS_PER_DAY, 0.0)
@@ -61,15 +79,22 @@ def touches(history: Iterable[AuthoredCommit], t: datetime) -> list[Touch]:
     """Commits per (file, developer), with the latest date, ignoring commits after t."""
     counts: dict[tuple[str, str], int] = {}
     latest: dict[tuple[str, str], datetime] = {}
+    seen: list[tuple[str, str]] = []
     for commit in history:
         if commit.date > t:
             continue
+        who = identity_key(commit.who)
+        seen.append((who, commit.who))
         for path in commit.paths:
-            key = (path, commit.who)
+            key = (path, who)
             counts[key] = counts.get(key, 0) + 1
             if key not in latest or commit.date > latest[key]:
                 latest[key] = commit.date
-    return [Touch(path, who, counts[path, who], latest[path, who]) for path, who in sorted(counts)]
+    spelled = _spellings(seen)
+    return [
+        Touch(path, spelled[who], counts[path, who], latest[path, who])
+        for path, who in sorted(counts)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,20 +138,23 @@ def rank(
     commits: dict[str, int] = {}
     last: dict[str, datetime] = {}
     paths: dict[str, list[str]] = {}
+    seen: list[tuple[str, str]] = []
     for touch in found:
         weight = weights.get(touch.path)
         if weight is None:
             continue
-        who = touch.who
+        who = identity_key(touch.who)
+        seen.append((who, touch.who))
         score[who] = score.get(who, 0.0) + weight * familiarity(touch.commits, touch.last, t, decay)
         commits[who] = commits.get(who, 0) + touch.commits
         last[who] = max(last.get(who, touch.last), touch.last)
         paths.setdefault(who, []).append(touch.path)
+    spelled = _spellings(seen)
     ranked = [
-        Candidate(who, score[who], commits[who], last[who], tuple(sorted(paths[who])))
+        Candidate(spelled[who], score[who], commits[who], last[who], tuple(sorted(paths[who])))
         for who in score
     ]
-    return sorted(ranked, key=lambda c: (-c.score, c.who))
+    return sorted(ranked, key=lambda c: (-c.score, identity_key(c.who), c.who))
 
 
 class Outcome(Enum):
@@ -137,6 +165,7 @@ class Outcome(Enum):
     NO_ACCESS = "no write access"
     NO_LOGIN = "no GitHub account linked to the commits"
     REMOVED = "not requested again: a person removed the request"
+    REFUSED = "GitHub refused the request (not a collaborator?)"
     BELOW_MINIMUM = "below min-familiarity"
 
 
@@ -149,6 +178,16 @@ class Pick:
     candidate: Candidate
     outcome: Outcome
     detail: str = ""
+
+
+# Each candidate walked to costs GitHub lookups (write access, open reviews): at most this
+# many candidates, and never fewer than two per reviewer wanted, so that any number the
+# input allows can be met even if every other candidate is turned down.
+MIN_LOOKUPS = 12
+
+
+def lookup_budget(wanted: int) -> int:
+    return max(MIN_LOOKUPS, 2 * wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +214,13 @@ def select(
     candidates cost a lookup. Everyone walked past is listed with why."""
     picks: list[Pick] = []
     chosen = lookups = below = 0
+    excluded, already, removed = (
+        {identity_key(who) for who in group}
+        for group in (rules.excluded, rules.already, rules.removed)
+    )
     for candidate in ranked:
-        who = candidate.who
-        if who in rules.excluded:
+        who = identity_key(candidate.who)
+        if who in excluded:
             continue
         if candidate.score < rules.min_score:
             if chosen < rules.wanted and below < SHOWN_BELOW_MINIMUM:
@@ -185,15 +228,15 @@ def select(
                 below += 1
             continue
         if chosen >= rules.wanted:
-            if who in rules.already:
+            if who in already:
                 picks.append(Pick(candidate, Outcome.ALREADY))
             continue
         login = candidate.login
         if login is None:
             picks.append(Pick(candidate, Outcome.NO_LOGIN))
-        elif login in rules.already:
+        elif who in already:
             picks.append(Pick(candidate, Outcome.ALREADY))
-        elif login in rules.removed:
+        elif who in removed:
             picks.append(Pick(candidate, Outcome.REMOVED))
         elif lookups >= rules.max_lookups:
             break
@@ -228,4 +271,5 @@ def requested(picks: Iterable[Pick]) -> list[str]:
 
 
 def reached_minimum(ranked: Iterable[Candidate], rules: Selection) -> bool:
-    return any(c.score >= rules.min_score for c in ranked if c.who not in rules.excluded)
+    excluded = {identity_key(who) for who in rules.excluded}
+    return any(c.score >= rules.min_score for c in ranked if identity_key(c.who) not in excluded)

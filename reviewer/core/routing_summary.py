@@ -1,13 +1,18 @@
-"""The "Suggested reviewers" section: each candidate, their score, why, what was done."""
+"""The "Suggested reviewers" section: each candidate, their score, why, what was done.
+
+A mention notifies, so only the people (and teams) this run asked are mentioned; everyone
+else is named in a code span. The section sits between the hidden markers of
+`core/routing_marker.py`, so a later review that does no routing keeps it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from reviewer.core.markdown import cell, inert_line
+from reviewer.core.markdown import cell, code_span, inert_line
 from reviewer.core.ownership import Owner
-from reviewer.core.routing import UNLINKED, Outcome, Pick
+from reviewer.core.routing import UNLINKED, Outcome, Pick, identity_key
+from reviewer.core.routing_marker import SECTION_END, SECTION_START
 
 TITLE = "### Suggested reviewers"
 
@@ -22,6 +27,7 @@ class RoutingReport:
     fallback_reason: str = ""  # why the history's candidates were not enough
     dry_run: bool = False
     notes: tuple[str, ...] = ()
+    refused: frozenset[str] = frozenset()  # fallback owners GitHub would not request
 
 
 def _cell(text: str) -> str:
@@ -29,35 +35,41 @@ def _cell(text: str) -> str:
     return cell(inert_line(text, 160))
 
 
-def _name(who: str) -> str:
+def _name(who: str, *, mention: bool) -> str:
     # Logins and team slugs only (GitHub's character set), or an address never linked to
     # an account, shown without its domain so that nobody's email is published.
     if who.startswith(UNLINKED):
         return f"{_cell(who.removeprefix(UNLINKED).split('@', 1)[0])}@… (no GitHub account)"
-    return f"@{who}"
+    return f"@{who}" if mention else cell(code_span(who, 100))
 
 
 def render_routing(report: RoutingReport) -> str:
-    lines = [TITLE, ""]
+    lines = [SECTION_START, TITLE, ""]
     if report.picks:
         lines += ["| reviewer | score | why | |", "|---|---:|---|---|"]
         for pick in report.picks:
             c = pick.candidate
+            asked = pick.outcome is Outcome.REQUESTED
             outcome = pick.outcome.value + (f" ({pick.detail})" if pick.detail else "")
-            if pick.outcome is Outcome.REQUESTED:
+            if asked:
                 outcome = f"**{outcome}**"
             why = _cell(c.reason(report.t))
-            lines.append(f"| {_name(c.who)} | {c.score:.2f} | {why} | {outcome} |")
+            lines.append(f"| {_name(c.who, mention=asked)} | {c.score:.2f} | {why} | {outcome} |")
     else:
         lines.append("Nobody in the history of the changed files could be suggested.")
     if report.fallback:
         verb = "would request" if report.dry_run else "requested"
-        owners = ", ".join(f"@{o.name}" for o in report.fallback)
+        refused = {identity_key(who) for who in report.refused}
+        owners = ", ".join(
+            _name(o.name, mention=not report.dry_run and identity_key(o.name) not in refused)
+            for o in report.fallback
+        )
         lines += [
             "",
             f"{report.fallback_reason}: {verb} the code owners from "
-            f"`{report.fallback_from}`: {owners}.",
+            f"{code_span(report.fallback_from)}: {owners}.",
         ]
     lines += ["", f"<sub>History: {report.source}.</sub>"]
     lines += [f"- {_cell(note)}" for note in report.notes]
+    lines.append(SECTION_END)
     return "\n".join(lines)

@@ -17,6 +17,19 @@ class ScannedPull:
     tier: int
     action: Action
     note: str = ""  # e.g. skipped because another run got there first
+    dry_run: bool = False  # `action` was decided, not done
+
+    @property
+    def escalated(self) -> bool:
+        """Escalated in this run: written in full; not merely decided (dry run), nor with
+        a note (GitHub refused part of it)."""
+        return self.action is Action.ESCALATE and not self.dry_run and not self.note
+
+    @property
+    def done(self) -> str:
+        if self.dry_run and self.action is not Action.NOTHING:
+            return f"would {self.action.value} (dry run)"
+        return self.action.value + (f" ({self.note})" if self.note else "")
 
 
 def _age(now: datetime, since: datetime | None) -> str:
@@ -34,12 +47,14 @@ def render_scan(
     scanned: list[ScannedPull], *, now: datetime, policy: SlaPolicy, drafts: int, notes: list[str]
 ) -> str:
     overdue = sum(1 for s in scanned if s.standing.overdue(now, policy))
-    escalated = sum(1 for s in scanned if s.action is Action.ESCALATE)
+    escalated = sum(1 for s in scanned if s.escalated)
+    would = sum(1 for s in scanned if s.dry_run and s.action is Action.ESCALATE)
+    dry = f" ({would} would be, without `dry-run`)" if would else ""
     lines = [
         "## ⏰ Review SLA",
         "",
         f"{len(scanned)} open pull request(s) ({drafts} draft(s) not counted), "
-        f"{overdue} overdue, {escalated} escalated in this run. SLA "
+        f"{overdue} overdue, {escalated} escalated in this run{dry}. SLA "
         f"{policy.review_sla.total_seconds() / 3600:.0f} h, "
         f"{len(policy.tiers)} escalation tier(s).",
         "",
@@ -49,7 +64,7 @@ def render_scan(
     for s in sorted(scanned, key=lambda s: s.pull.number):
         pull, standing = s.pull, s.standing
         breach = "**yes**" if standing.overdue(now, policy) else "no"
-        done = s.action.value + (f" ({s.note})" if s.note else "")
+        done = s.done
         lines.append(
             f"| [#{pull.number}]({pull.url}) {_title(pull)} | {standing.state.value} | "
             f"{_age(now, pull.created_at)} | {_age(now, standing.owed_since)} | {s.tier} | "

@@ -52,6 +52,7 @@ class PreviousReview:
     complete: bool = False  # every open finding is in `open_findings`
     reviewed_all: bool = False  # nothing of the PR went unreviewed at `head_sha`
     config: str = ""  # digest of what the review ran with (model, rules, options)
+    readable: bool = True  # False: no state block, or one that could not be decoded
 
 
 # The state must leave the summary room under GitHub's 65,536-character limit; the visible
@@ -100,7 +101,7 @@ def read_previous(summary_body: str) -> PreviousReview | None:
         return None
     states = list(_STATE.finditer(summary_body))
     if not states:
-        return PreviousReview(head.group(1), ())
+        return PreviousReview(head.group(1), (), readable=False)
     state = states[-1]
     try:
         if state.group(1):  # v2: zlib-compressed JSON object
@@ -116,7 +117,8 @@ def read_previous(summary_body: str) -> PreviousReview | None:
         items = json.loads(base64.b64decode(state.group(2), validate=True))
         return PreviousReview(head.group(1), tuple(OpenFinding(**item) for item in items))
     except (binascii.Error, ValueError, TypeError, KeyError, zlib.error):
-        return PreviousReview(head.group(1), ())  # partial: the next run reviews it all
+        # Partial: the next run reviews it all, and the merge-queue gate trusts nothing.
+        return PreviousReview(head.group(1), (), readable=False)
 
 
 def _open_finding(row: Sequence[object]) -> OpenFinding:
@@ -166,10 +168,17 @@ def carry_forward(
     ]
 
 
+def severity_of(remembered: OpenFinding) -> Severity:
+    """A remembered finding's severity; one this version does not know (written by a newer
+    one) is read the safe way, as critical."""
+    known = remembered.severity in _RANK
+    return Severity(remembered.severity) if known else Severity.CRITICAL
+
+
 def as_anchored(carried: OpenFinding) -> AnchoredFinding:
     """A remembered finding in the shape the summary and the verdict use. A value this
     version does not know is read the safe way: an unknown severity as critical."""
-    severity = Severity(carried.severity) if carried.severity in _RANK else Severity.CRITICAL
+    severity = severity_of(carried)
     known = {c.value for c in Category}
     side = Side.LEFT if carried.side == Side.LEFT.value else Side.RIGHT
     finding = Finding(

@@ -127,7 +127,8 @@ class GitHubBase:
     ) -> None:
         self._gh = github
         self._sleep = sleep
-        self._permissions: dict[str, str] = {}  # login → permission, asked once per run
+        self._permissions: dict[str, str] = {}  # login (lower case) → permission, once a run
+        self._spellings: dict[str, str] = {}  # login (lower case) → as GitHub spells it
         self._repository = repository
         self._number = number
         self._repo_url = f"{github.requester.base_url}/repos/{repository}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,8 +94,7 @@ def target_from_event(
     if event_name in DISMISSAL_EVENTS:
         return _dismissal_event(event_name, payload)
     if event_name == "workflow_dispatch":
-        inputs = payload.get("inputs") or {}
-        raw = pr_number_input or str(inputs.get("pr-number") or inputs.get("pr_number") or "")
+        raw = pr_number_input or dispatch_pr_number(payload)
         if not raw.strip().isdigit():
             raise ConfigError(
                 "workflow_dispatch needs the number of the pull request to review.",
@@ -111,6 +111,54 @@ def obj(value: object) -> Mapping[str, Any]:
     """`value` if it is a JSON object, else an empty one: payload fields are not trusted to
     have the shape GitHub documents."""
     return value if isinstance(value, Mapping) else {}
+
+
+def dispatch_pr_number(payload: Mapping[str, Any]) -> str:
+    """The `pr-number` (or `pr_number`) a `workflow_dispatch` run was given, or ""."""
+    inputs = payload.get("inputs")
+    if inputs is None:
+        return ""
+    if not isinstance(inputs, Mapping):
+        raise ConfigError(
+            f"The workflow_dispatch event's `inputs` is a {type(inputs).__name__}, not an "
+            "object as GitHub sends it.",
+            hint="Run the workflow from GitHub (Actions → Run workflow), or fix the event file.",
+        )
+    return str(inputs.get("pr-number") or inputs.get("pr_number") or "").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class MergeGroup:
+    head_ref: str  # refs/heads/gh-readonly-queue/<base>/pr-<N>-<sha>
+    base_sha: str
+    head_sha: str
+
+
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def merge_group_of(payload: Mapping[str, Any]) -> MergeGroup:
+    """The `merge_group` object of a `merge_group` event; a ConfigError if it lacks what
+    GitHub always sends (the queue branch and the commits the group spans)."""
+    group = payload.get("merge_group")
+    if not isinstance(group, Mapping):
+        raise ConfigError(
+            "The merge_group event has no `merge_group` object.",
+            hint="Run this step on `merge_group` events as GitHub sends them.",
+        )
+    shas = {}
+    for key in ("base_sha", "head_sha"):
+        value = group.get(key)
+        if not isinstance(value, str) or not _SHA.fullmatch(value):
+            raise ConfigError(
+                f"The merge_group event's `{key}` is {value!r}, not a commit SHA.",
+                hint="Run this step on `merge_group` events as GitHub sends them.",
+            )
+        shas[key] = value
+    head_ref = group.get("head_ref")
+    return MergeGroup(
+        head_ref if isinstance(head_ref, str) else "", shas["base_sha"], shas["head_sha"]
+    )
 
 
 def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:

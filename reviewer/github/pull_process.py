@@ -6,6 +6,7 @@ nothing), so a write that failed with a 5xx is simply sent again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,18 @@ _TIMED_EVENTS = frozenset(
         "head_ref_force_pushed",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A review request GitHub turned down (422)."""
+
+    who: str  # a login, or a team slug
+    is_team: bool
+
+    @property
+    def note(self) -> str:
+        return f"GitHub refused to request a review from {self.who} (not a collaborator?)"
 
 
 def _login(user: Any) -> str:
@@ -96,9 +109,9 @@ class PullProcessCalls(GitHubWrites):
         )
         return {str(f["filename"]): int(f.get("changes") or 0) for f in items}
 
-    def request_reviewers(self, users: list[str], teams: list[str]) -> list[str]:
-        """Ask for these reviews; return what GitHub refused (one by one, so one user
-        without access does not sink the others), as notes."""
+    def request_reviewers(self, users: list[str], teams: list[str]) -> list[Refused]:
+        """Ask for these reviews; return whom GitHub refused (asked one by one then, so one
+        user without access does not sink the others)."""
         if not users and not teams:
             return []
         try:
@@ -106,14 +119,13 @@ class PullProcessCalls(GitHubWrites):
             return []
         except GitHubUnprocessable:
             if len(users) + len(teams) == 1:
-                who = (users or teams)[0]
-                return [f"GitHub refused to request a review from {who} (not a collaborator?)"]
-        notes: list[str] = []
+                return [Refused(users[0], False) if users else Refused(teams[0], True)]
+        refused: list[Refused] = []
         for user in users:
-            notes += self.request_reviewers([user], [])
+            refused += self.request_reviewers([user], [])
         for team in teams:
-            notes += self.request_reviewers([], [team])
-        return notes
+            refused += self.request_reviewers([], [team])
+        return refused
 
     def _request(self, users: list[str], teams: list[str]) -> None:
         body = {"reviewers": users, "team_reviewers": teams}

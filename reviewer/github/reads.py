@@ -77,8 +77,9 @@ class GitHubReads(GitHubBase):
 
     def permission_of(self, login: str) -> str:
         """The user's permission on the repository: admin, maintain, write, triage, read, none
-        (asked once per user and run)."""
-        if login not in self._permissions:
+        (asked once per user and run; logins are case-insensitive)."""
+        key = login.lower()
+        if key not in self._permissions:
             _, data = self._call(
                 f"read {login}'s permission",
                 lambda: self._gh.requester.requestJsonAndCheck(
@@ -86,10 +87,15 @@ class GitHubReads(GitHubBase):
                 ),
                 expected={404: lambda _e: (None, {"permission": "none"})},
             )
-            self._permissions[login] = str(
-                data.get("role_name") or data.get("permission") or "none"
-            )
-        return self._permissions[login]
+            self._permissions[key] = str(data.get("role_name") or data.get("permission") or "none")
+            spelled = (data.get("user") or {}).get("login")
+            if isinstance(spelled, str) and spelled.lower() == key:
+                self._spellings[key] = spelled
+        return self._permissions[key]
+
+    def spelling_of(self, login: str) -> str:
+        """`login` as GitHub spells the account, once its permission was read; else as given."""
+        return self._spellings.get(login.lower(), login)
 
     def graphql(self, action: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """A GraphQL request (GITHUB_GRAPHQL_URL's endpoint, derived from the API URL)."""

@@ -12,9 +12,9 @@ from urllib.parse import quote
 from github import Github, GithubException
 
 from reviewer.core.identity import is_bot
+from reviewer.core.merge_gate import GroupCommit
 from reviewer.core.pull_activity import OpenPull
 from reviewer.core.routing import UNLINKED, AuthoredCommit
-from reviewer.errors import GitHubError
 from reviewer.github.errors import translate
 from reviewer.github.pages import collect, parse_time
 
@@ -144,15 +144,18 @@ class RepositoryCalls:
         nodes = (queue.get("entries") or {}).get("nodes") or []
         return {int(n["pullRequest"]["number"]) for n in nodes if n.get("pullRequest")}
 
-    def group_messages(self, base: str, head: str) -> list[str]:
-        """The messages of the commits a merge group adds to its base (compare, 1 call)."""
-        try:
-            data = self._get(
-                "read the merge group's commits", f"{self._url}/compare/{base}...{head}"
+    def group_commits(self, base: str, head: str) -> list[GroupCommit]:
+        """The commits a merge group adds to its base (compare, 1 call; a group holds far
+        fewer than the 250 commits one page lists)."""
+        data = self._get("read the merge group's commits", f"{self._url}/compare/{base}...{head}")
+        commits = []
+        for item in data.get("commits") or []:
+            commit = item.get("commit") or {}
+            commits.append(
+                GroupCommit(
+                    message=str(commit.get("message") or ""),
+                    committer_login=str((item.get("committer") or {}).get("login") or ""),
+                    committer_email=str((commit.get("committer") or {}).get("email") or ""),
+                )
             )
-        except GitHubError as error:
-            log.warning("%s Gating only the PR the group is named after.", error)
-            return []
-        return [
-            str((c.get("commit") or {}).get("message") or "") for c in data.get("commits") or []
-        ]
+        return commits

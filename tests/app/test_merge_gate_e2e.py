@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from action_runner import make_diff, pr_event, run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger
+from markdown_check import live_html
 from paths import EVENTS
 
 GROUP_EVENT = json.loads((EVENTS / "merge_group.checks_requested.json").read_text())
@@ -39,6 +41,7 @@ def group(tmp_path: Path, fake_github: FakeGitHub) -> FakeGitHub:
         status="ahead",
         messages=(GROUP["head_commit"]["message"],),
     )
+    fake_github.set_merge_queue("main", [2048, 104])
     return fake_github
 
 
@@ -126,3 +129,72 @@ def test_a_branch_that_is_not_a_queue_branch_is_a_configuration_error(
         tmp_path, group, fake_model, event=event, event_name="merge_group", inputs=NO_MODEL
     )
     assert result.returncode == 2 and "is not a merge queue branch" in result.stdout
+
+
+def test_a_branch_name_with_markdown_in_it_is_shown_inert(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # git allows backticks and angle brackets in branch names; the queue names its branch
+    # after the base branch.
+    event = copy.deepcopy(GROUP_EVENT)
+    base = "x`<img src=x onerror=alert(1)>`"
+    event["merge_group"]["head_ref"] = GROUP["head_ref"].replace("/main/", f"/{base}/")
+    result = run_action(
+        tmp_path, group, fake_model, event=event, event_name="merge_group", inputs=NO_MODEL
+    )
+    assert result.returncode == 3, result.stdout
+    assert "Merge queue gate" in result.step_summary
+    assert live_html(result.step_summary) == [], result.step_summary
+
+
+def test_a_summary_whose_state_was_damaged_vouches_for_nothing(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    (summary,) = group.issue_comments_of(2048)
+    assert "<!-- reviewer:verdict pass -->" in summary["body"]
+    summary["body"] = re.sub(
+        r"<!-- reviewer:state v2 [A-Za-z0-9+/=]* -->",
+        "<!-- reviewer:state v2 AAAA -->",
+        summary["body"],
+    )
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 3, result.stdout
+    assert "#2048: its summary's hidden state could not be read" in result.stdout
+
+
+def test_a_group_whose_commits_cannot_be_read_is_incomplete(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    group.fail_next("GET", r"/compare/", 500, times=10)
+    result = gate(tmp_path, group, fake_model)
+    # #104 passes, but whether #2048 (or any other) is in the group is unknown.
+    assert result.returncode == 3, result.stdout
+    assert result.outputs == {"verdict": "incomplete"}
+    assert "| #104 | ✅ pass |" in result.step_summary
+    assert "The group's commits could not be read" in result.step_summary
+
+
+def test_only_commits_github_made_for_queued_prs_bring_prs_into_the_group(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # #77 is open, never reviewed, not queued: a subject naming it must not gate it here.
+    group.add_pull(77, head_sha="7" * 40, base_sha="f" * 40, diff=make_diff(tmp_path))
+    group.set_compare(
+        GROUP["base_sha"],
+        GROUP["head_sha"],
+        status="ahead",
+        messages=(
+            ("Tidy up (#77)", "Codertocat"),  # the PR author's own commit
+            "Tidy up more (#77)",  # a rebase queue's commit: GitHub's, with their subject
+            GROUP["head_commit"]["message"],
+        ),
+    )
+    assert review(tmp_path, group, fake_model, 104) == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 0, result.stdout
+    assert "#77" not in result.step_summary and "| #2048 | ✅ pass |" in result.step_summary

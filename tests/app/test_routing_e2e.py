@@ -11,19 +11,23 @@ import pytest
 from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
-from process_helpers import AUTHOR, HistoryRepo, build_history, serve_pull
-
-ROUTING_ONLY = {"review": "false", "api-key": "", "base-url": "", "assign-reviewers": "2"}
+from markdown_check import mentions
+from process_helpers import (
+    AUTHOR,
+    NOREPLY_AUTHOR,
+    ROUTING_ONLY,
+    Dev,
+    HistoryRepo,
+    build_history,
+    build_team_history,
+    requests_to,
+    serve_pull,
+)
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> HistoryRepo:
     return build_history(tmp_path_factory.mktemp("history") / "repo")
-
-
-def requests_to(fake: FakeGitHub, number: int = 2) -> list[dict]:  # type: ignore[type-arg]
-    path = f"/repos/Codertocat/Hello-World/pulls/{number}/requested_reviewers"
-    return [r.json for r in fake.requests if r.method == "POST" and r.path == path]
 
 
 def test_requests_the_most_familiar_people_with_write_access(
@@ -89,7 +93,7 @@ def test_capacity_holds_back_a_busy_reviewer(
         result.step_summary
     )
     assert (
-        f"@dave | {2 * math.exp(-0.05 * 0.9) * 3 / 33:.2f}" in result.step_summary
+        f"`dave` | {2 * math.exp(-0.05 * 0.9) * 3 / 33:.2f}" in result.step_summary
         and "below min-familiarity" in result.step_summary
     )
 
@@ -124,6 +128,9 @@ def test_a_team_the_token_cannot_request_is_reported_and_the_users_still_asked(
     assert result.returncode == 0, result.stderr
     assert fake_github.requested_of(2) == {"users": ["payments-lead"], "teams": []}
     assert "::warning::GitHub refused to request a review from payments" in result.stdout
+    # The team was not asked: it is named, not mentioned (a mention would notify it).
+    assert mentions(result.step_summary) == ["@payments-lead"]
+    assert f"`{AUTHOR}/payments`" in result.step_summary
 
 
 def test_without_local_history_the_api_is_used_within_a_stated_bound(
@@ -210,3 +217,74 @@ def test_a_pr_changing_the_mailmap_cannot_steer_routing(
     )
     assert requests_to(fake_github) == [{"reviewers": ["bob", "alice"], "team_reviewers": []}]
     assert "8 commits" in result.step_summary
+
+
+def test_the_section_mentions_only_who_was_asked_and_outlives_a_push(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
+) -> None:
+    event = serve_pull(fake_github, history)
+    for number in range(10, 15):  # bob is already asked on five open PRs
+        fake_github.add_pull(number, head_sha=f"{number:040x}", base_sha=history.base, diff="")
+        fake_github.request_review(number, user="bob", at="2024-05-30T00:00:00Z")
+    inputs = {"assign-reviewers": "2"}
+    first = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=inputs, workspace=history.repo.root
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    (summary,) = fake_github.issue_comments_of(2)
+    section = summary["body"][summary["body"].index("### Suggested reviewers") :]
+    # alice was asked; bob (at capacity) and dave (below min-familiarity) are listed, unpinged.
+    assert mentions(summary["body"]) == ["@alice"], section
+    assert "| `bob` |" in section and "| `dave` |" in section
+    # A push: routing has nothing to do (alice is asked) and the review runs again; the
+    # section still says who was suggested and why.
+    pushed = run_action(
+        tmp_path, fake_github, fake_model, event={**event, "action": "synchronize"},
+        inputs=inputs, workspace=history.repo.root,
+    )  # fmt: skip
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert requests_to(fake_github) == [{"reviewers": ["alice"], "team_reviewers": []}]
+    (summary,) = fake_github.issue_comments_of(2)
+    assert summary["body"].count("### Suggested reviewers") == 1
+    assert section.split("\n\n<sub>History")[0] in summary["body"]
+    assert mentions(summary["body"]) == ["@alice"]
+
+
+def test_a_team_whose_request_a_person_removed_is_not_asked_again(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer, history: HistoryRepo
+) -> None:
+    event = serve_pull(fake_github, history)
+    fake_github.request_review(2, team="payments", at="2024-06-01T12:30:00Z")
+    fake_github.requested_of(2)["teams"].remove("payments")
+    fake_github.add_event(2, "review_request_removed", "2024-06-01T12:40:00Z", team="payments")
+    inputs = {**ROUTING_ONLY, "min-familiarity": "50"}
+    result = run_action(
+        tmp_path, fake_github, fake_model, event=event, inputs=inputs, workspace=history.repo.root
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests_to(fake_github) == [{"reviewers": ["payments-lead"], "team_reviewers": []}]
+
+
+def test_requested_teams_count_towards_the_reviewers_wanted(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # Nobody knows the file well enough: the code owners, two teams, one wanted.
+    author = Dev("Codertocat", NOREPLY_AUTHOR, 1, 0)
+    history = build_team_history(
+        tmp_path / "owned",
+        [Dev("Dev", "7+dev@users.noreply.github.com", 1, 300)],
+        author=author,
+        codeowners=f"* @{AUTHOR}/core @{AUTHOR}/web\n",
+    )
+    event = serve_pull(fake_github, history, linked={}, writers=("dev",))
+    fake_github.set_team(f"{AUTHOR}/core", ["erin"])
+    fake_github.set_team(f"{AUTHOR}/web", ["finn"])
+    inputs = {**ROUTING_ONLY, "assign-reviewers": "1"}
+    for action in ("opened", "reopened", "ready_for_review"):
+        result = run_action(
+            tmp_path, fake_github, fake_model, event={**event, "action": action},
+            inputs=inputs, workspace=history.repo.root,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert fake_github.requested_of(2) == {"users": [], "teams": ["core"]}
+    assert requests_to(fake_github) == [{"reviewers": [], "team_reviewers": ["core"]}]

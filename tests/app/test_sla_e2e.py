@@ -11,6 +11,7 @@ import pytest
 from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
+from markdown_check import live_html
 from paths import EVENTS
 
 from reviewer.core.sla_comment import read_marker
@@ -172,6 +173,10 @@ def test_dry_run_reports_and_writes_nothing(
 ) -> None:
     result = scan(tmp_path, prs, fake_model, 30, **{"dry-run": "true"})
     assert result.outputs["overdue"] == "1" and prs.writes() == []
+    # Nothing was escalated: the output counts writes; the table says what would be done.
+    assert result.outputs["escalated"] == "0"
+    assert "0 escalated in this run (1 would be, without `dry-run`)" in result.step_summary
+    assert "| 1 | **yes** | would escalate (dry run) |" in result.step_summary
 
 
 def test_workflow_dispatch_without_a_pr_runs_the_scan(
@@ -209,3 +214,25 @@ def test_a_pr_that_cannot_be_read_is_reported_and_the_others_scanned(
     assert result.returncode == 3
     assert "::error::#3 could not be scanned" in result.stdout
     assert result.outputs["escalated"] == "1" and result.outputs["open-prs"] == "4"
+
+
+def test_a_base_branch_name_with_markdown_in_it_is_shown_inert(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    prs.pulls[1].base_ref = "x`<img src=x onerror=alert(1)>`"
+    prs.fail_next("POST", r"/graphql", 502, times=20)  # its merge queue cannot be read
+    result = scan(tmp_path, prs, fake_model, 30)
+    assert "could not be read" in result.step_summary
+    assert live_html(result.step_summary) == [], result.step_summary
+
+
+def test_the_label_is_matched_whatever_its_case(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # GitHub's label names are case-insensitive: `Review-Overdue` is the `sla-label`.
+    prs.labels[3] = ["Review-Overdue"]  # approved: no longer overdue
+    prs.labels[1] = ["Review-Overdue"]  # overdue: already labelled
+    result = scan(tmp_path, prs, fake_model, 30)
+    assert prs.labels[3] == []
+    assert prs.labels[1] == ["Review-Overdue"]
+    assert result.outputs["overdue"] == "1"

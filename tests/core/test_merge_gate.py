@@ -6,7 +6,15 @@ import json
 
 from paths import EVENTS
 
-from reviewer.core.merge_gate import Gate, exit_code, group_pulls, judge, queued_pull
+from reviewer.core.merge_gate import (
+    Gate,
+    GroupCommit,
+    PullVerdict,
+    exit_code,
+    group_pulls,
+    judge,
+    queued_pull,
+)
 from reviewer.core.severity import Severity
 from reviewer.core.state import OpenFinding, state_block
 from reviewer.core.verdict_marker import verdict_marker
@@ -36,14 +44,40 @@ def test_the_pr_a_merge_group_is_named_after() -> None:
     assert queued_pull("refs/heads/main") is None
 
 
+def by_github(message: str) -> GroupCommit:
+    return GroupCommit(message, "web-flow", "noreply@github.com")
+
+
 def test_group_adds_the_prs_whose_merge_or_squash_commits_it_holds() -> None:
-    messages = [
-        "Merge pull request #2048 from octo-repo/update-readme\n\nUpdate README.md",
-        "Fix the parser (#31)",
-        "Rebased commit without a number",
-        "Mentions #99 in passing",
+    commits = [
+        by_github("Merge pull request #2048 from octo-repo/update-readme\n\nUpdate README.md"),
+        by_github("Fix the parser (#31)"),
+        by_github("Rebased commit without a number"),
+        by_github("Mentions #99 in passing"),
     ]
-    assert group_pulls(104, messages) == [31, 104, 2048]
+    assert group_pulls(104, commits, queued=None) == [31, 104, 2048]
+    assert group_pulls(104, commits, queued={104, 2048, 31, 7}) == [31, 104, 2048]
+
+
+def test_only_commits_github_made_for_queued_prs_add_to_the_group() -> None:
+    # A PR's own commits (merge-commit queues keep them) may say anything in their subject.
+    authored = GroupCommit("Tidy up (#123)", "mallory", "mallory@example.com")
+    assert group_pulls(104, [authored], queued=None) == [104]
+    # A committer email can be set to GitHub's by anyone, and a rebase queue's commits are
+    # GitHub's with the author's subjects: where the queue can be read, it decides.
+    forged = GroupCommit("Tidy up (#123)", "", "noreply@github.com")
+    rebased = GroupCommit("Tidy up (#124)", "web-flow", "noreply@github.com")
+    assert group_pulls(104, [forged, rebased], queued={104, 2048}) == [104]
+    assert group_pulls(104, [forged, rebased], queued=None) == [104, 123, 124]
+    queue_bot = GroupCommit("Fix it (#5)", "github-merge-queue[bot]", "")
+    assert group_pulls(104, [queue_bot], queued={5, 104}) == [5, 104]
+
+
+def test_a_group_whose_commits_are_unknown_is_incomplete() -> None:
+    passed = PullVerdict(104, Gate.PASS, "reviewed")
+    assert exit_code([passed]) == 0
+    assert exit_code([passed], group_known=False) == 3
+    assert exit_code([PullVerdict(104, Gate.FAIL, "blocking")], group_known=False) == 1
 
 
 def test_pass_only_when_reviewed_at_head_with_nothing_blocking() -> None:
@@ -86,3 +120,33 @@ def test_exit_code_fail_before_incomplete_before_pass() -> None:
     assert exit_code([passed, missing]) == 3
     assert exit_code([passed, missing, failed]) == 1
     assert exit_code([]) == 3
+
+
+def test_an_unreadable_state_vouches_for_nothing_whatever_the_verdict_says() -> None:
+    # Base64 that is no zlib stream: the record cannot be read, so its verdict is not trusted.
+    body = summary(HEAD, "pass").replace(
+        state_block([], reviewed_all=True, config="")[0], "<!-- reviewer:state v2 AAAA -->"
+    )
+    unreadable = judge(2, HEAD, body, Severity.CRITICAL)
+    assert unreadable.gate is Gate.INCOMPLETE and "could not be read" in unreadable.reason
+    failed = judge(2, HEAD, body.replace(verdict_marker("pass"), verdict_marker("fail")), None)
+    assert failed.gate is Gate.FAIL  # a failure stands whatever the state
+
+
+def test_a_state_cut_for_size_keeps_the_verdict_of_the_whole_review() -> None:
+    # The state keeps the most severe findings first; the review's own verdict counted all
+    # of them, so a pass over a partial (but readable) record stands.
+    many = [
+        OpenFinding(f"{i:016x}", f"src/m{i}.py", i, "RIGHT", "suggestion", "style", f"t{i} " * 30)
+        for i in range(3000)
+    ]
+    block, complete = state_block(many, reviewed_all=True, config="")
+    assert not complete
+    body = summary(HEAD, "pass").replace(state_block([], reviewed_all=True, config="")[0], block)
+    assert judge(2, HEAD, body, Severity.CRITICAL).gate is Gate.PASS
+
+
+def test_a_severity_this_version_does_not_know_counts_as_critical() -> None:
+    # A state written by a newer version: read the safe way, not a crash.
+    newer = judge(2, HEAD, summary(HEAD, "pass", finding("blocker")), Severity.CRITICAL)
+    assert newer.gate is Gate.FAIL and "blocker: eval() of input" in newer.reason

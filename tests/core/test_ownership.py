@@ -84,3 +84,15 @@ def test_owners_by_share_of_the_change_without_the_author() -> None:
         ("lead", False, 0.3),
     ]
     assert emails == ["docs@example.com"]
+
+
+def test_an_owner_written_in_two_cases_is_one_owner() -> None:
+    # Logins and team names are case-insensitive on GitHub: one owner, one share.
+    text = "* @Lead @Acme/Web\n/pay/ @lead @acme/web\n"
+    ownership = parse_codeowners(text, "CODEOWNERS")
+    assert ownership is not None
+    owners, _ = owners_by_weight(ownership, {"pay/a.py": 0.6, "lib/x.py": 0.4}, author="x")
+    assert [(o.name.lower(), o.is_team, round(o.weight, 2)) for o in owners] == [
+        ("acme/web", True, 1.0),
+        ("lead", False, 1.0),
+    ]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from reviewer.core.routing import (
+    MIN_LOOKUPS,
     UNLINKED,
     AuthoredCommit,
     Candidate,
@@ -15,7 +16,9 @@ from reviewer.core.routing import (
     Selection,
     familiarity,
     file_weights,
+    lookup_budget,
     rank,
+    reached_minimum,
     requested,
     select,
     touches,
@@ -164,3 +167,65 @@ def test_lookups_are_bounded_and_dry_run_requests_nobody() -> None:
     )
     assert [(p.candidate.who, p.outcome) for p in dry] == [("dev0", Outcome.WOULD_REQUEST)]
     assert requested(dry) == ["dev0"]
+
+
+@pytest.mark.parametrize("wanted", [1, 6, 12, 15])
+def test_the_lookup_budget_lets_any_allowed_number_be_met(wanted: int) -> None:
+    # Every other candidate turned down: wanted people are still found.
+    ranked = [candidate(f"dev{i:02}", 100.0 - i) for i in range(2 * wanted + 5)]
+    picks = select(
+        ranked,
+        rules(wanted=wanted, max_lookups=lookup_budget(wanted)),
+        can_write=lambda login: int(login[3:]) % 2 == 1,
+        open_reviews=lambda _: 0,
+    )
+    assert len(requested(picks)) == wanted
+    assert lookup_budget(1) == MIN_LOOKUPS  # a bound all the same
+
+
+def test_one_person_is_one_candidate_whatever_the_case_of_their_login() -> None:
+    # GitHub logins are case-insensitive: `Alice` from the API and `alice` from a noreply
+    # address someone typed in lower case are one person, with one score.
+    history = [
+        AuthoredCommit("Alice", days_ago(1), ("a.py",)),
+        AuthoredCommit("alice", days_ago(3), ("a.py",)),
+        AuthoredCommit("ALICE", days_ago(5), ("a.py",)),
+        AuthoredCommit("bob", days_ago(1), ("a.py",)),
+        AuthoredCommit("bob", days_ago(1), ("a.py",)),
+    ]
+    found = touches(history, T)
+    assert [(t.who.lower(), t.commits, t.last) for t in found] == [
+        ("alice", 3, days_ago(1)),
+        ("bob", 2, days_ago(1)),
+    ]
+    ranked = rank(found, {"a.py": 1.0}, T, 0.05)
+    assert [(c.who.lower(), c.commits) for c in ranked] == [("alice", 3), ("bob", 2)]
+    assert ranked[0].score == pytest.approx(familiarity(3, days_ago(1), T, 0.05))
+    # The spelling shown is the same whatever order the history came in.
+    assert rank(touches(reversed(history), T), {"a.py": 1.0}, T, 0.05) == ranked
+
+
+def test_exclusions_and_earlier_requests_match_whatever_the_case() -> None:
+    ranked = [
+        candidate("alice", 9.0),  # the PR's author, `Alice`
+        candidate("bob", 8.0),  # requested already, as `Bob`
+        candidate("carol", 7.0),  # a person removed `Carol`'s request
+        candidate("dave", 6.0),
+    ]
+    picks = select(
+        ranked,
+        rules(
+            wanted=2,
+            excluded=frozenset({"Alice"}),
+            already=frozenset({"Bob"}),
+            removed=frozenset({"CAROL"}),
+        ),
+        can_write=lambda _: True,
+        open_reviews=lambda _: 0,
+    )
+    assert [(p.candidate.who, p.outcome) for p in picks] == [
+        ("bob", Outcome.ALREADY),
+        ("carol", Outcome.REMOVED),
+        ("dave", Outcome.REQUESTED),
+    ]
+    assert reached_minimum([candidate("alice", 9.0)], rules(excluded=frozenset({"ALICE"}))) is False

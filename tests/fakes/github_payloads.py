@@ -427,3 +427,19 @@ def commit_json(state: GitHubState, sha: str, message: str) -> JSON:
         "committer": None,
         "parents": [],
     }
+
+
+def compare_commit_json(sha: str, message: str, committer: str) -> JSON:
+    """A commit as `GET /compare` lists it. GitHub's own commits (`web-flow`) carry its
+    committer identity, `GitHub <noreply@github.com>`; anyone else's their own."""
+    if committer == "web-flow":
+        person = {"name": "GitHub", "email": "noreply@github.com"}
+    else:
+        person = {"name": committer, "email": f"{committer}@example.com"}
+    when = {**person, "date": "2024-06-01T12:00:00Z"}
+    return {
+        "sha": sha,
+        "commit": {"message": message, "author": when, "committer": when},
+        "author": None,
+        "committer": user_json(committer),
+    }

@@ -79,13 +79,13 @@ class ProcessFake(ProcessSetup):
         if pull is None:
             return not_found()
         body = call.body or {}
-        users, teams = body.get("reviewers") or [], body.get("team_reviewers") or []
-        if pull.user_login in users:
+        # Logins are case-insensitive: GitHub stores the account's own spelling.
+        users = [self.spelling(u) for u in body.get("reviewers") or []]
+        teams = body.get("team_reviewers") or []
+        if pull.user_login.lower() in {u.lower() for u in users}:
             return error(422, "Review cannot be requested from pull request author.")
         outsiders = [
-            u
-            for u in users
-            if self.permissions.get(u, "none") not in ("admin", "maintain", "write")
+            u for u in users if self.permission_of(u) not in ("admin", "maintain", "write")
         ]
         unknown = [t for t in teams if f"{self.owner}/{t}" not in self.teams]
         if outsiders or unknown:
@@ -190,7 +190,8 @@ class ProcessFake(ProcessSetup):
             return not_found()
         names = self.labels.setdefault(call.number, [])
         for name in (call.body or {}).get("labels") or []:
-            if name not in names:
+            # Label names are case-insensitive: an existing label is not added again.
+            if name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
         return Reply(200, [label_json(n) for n in names])
 
@@ -221,7 +222,9 @@ class ProcessFake(ProcessSetup):
         for number in self.pulls:
             requested = self.requested_of(number)
             teams = [self.teams.get(f"{self.owner}/{t}", []) for t in requested["teams"]]
-            if login in requested["users"] or any(login in members for members in teams):
+            users = [u.lower() for u in requested["users"]]
+            members = [m.lower() for team in teams for m in team]
+            if login.lower() in users or login.lower() in members:
                 count += 1
         body = {
             "total_count": count,

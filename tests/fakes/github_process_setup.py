@@ -102,7 +102,8 @@ class ProcessSetup:
 
     def add_event(self, number: int, kind: str, at: str, **fields: Any) -> None:
         """A timeline event: `ready_for_review`, `convert_to_draft`, `head_ref_force_pushed`,
-        or `committed` (give `sha`; `at` is the committer date)."""
+        `review_request_removed` (give `user` or `team`), or `committed` (give `sha`; `at`
+        is the committer date)."""
         if kind == "committed":
             person = {"name": "Dev", "email": "dev@example.com", "date": at}
             sha = fields.get("sha", "0" * 40)
@@ -127,7 +128,8 @@ class ProcessSetup:
                 }
             )
             return
-        self._event(number, kind, at, fields.get("by", "octocat"))
+        user, team = str(fields.get("user", "")), str(fields.get("team", ""))
+        self._event(number, kind, at, fields.get("by", "octocat"), user=user, team=team)
 
     def _event(
         self, number: int, kind: str, at: str, actor: str, *, user: str = "", team: str = ""

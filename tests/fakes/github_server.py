@@ -521,8 +521,8 @@ class FakeGitHub(GitHubState, ProcessFake):
             return Reply(200, text=diff)
         messages = self.compare_messages.get((call.params["base"], call.params["head"]), [])
         commits = [
-            {"sha": f"{i:040x}", "commit": {"message": message}}
-            for i, message in enumerate(messages)
+            payloads.compare_commit_json(f"{i:040x}", message, committer)
+            for i, (message, committer) in enumerate(messages)
         ]
         return Reply(
             200,
@@ -553,6 +553,5 @@ class FakeGitHub(GitHubState, ProcessFake):
         return Reply(201, status)
 
     def _get_permission(self, call: Call) -> Reply:
-        login = call.params["username"]
-        role = self.permissions.get(login, "none")
-        return Reply(200, payloads.permission_json(login, role))
+        login = self.spelling(call.params["username"])  # case-insensitive, like GitHub
+        return Reply(200, payloads.permission_json(login, self.permission_of(login)))

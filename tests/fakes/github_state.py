@@ -171,7 +171,8 @@ class GitHubState:
         # compare results: (base, head) -> (status, diff of base...head)
         self.comparisons: dict[tuple[str, str], tuple[str, str]] = {}
         # commit messages of a comparison's commits (a merge group's), by (base, head)
-        self.compare_messages: dict[tuple[str, str], list[str]] = {}
+        # (base, head) -> [(message, committer login)] of the commits between them
+        self.compare_messages: dict[tuple[str, str], list[tuple[str, str]]] = {}
         # Review threads, by their first comment's id (see fakes.github_graphql).
         self.outdated_comments: set[int] = set()
         self.resolved_threads: set[int] = set()
@@ -253,12 +254,21 @@ class GitHubState:
         self.outdated_comments.add(comment_id)
 
     def set_compare(
-        self, base: str, head: str, *, status: str, diff: str = "", messages: tuple[str, ...] = ()
+        self,
+        base: str,
+        head: str,
+        *,
+        status: str,
+        diff: str = "",
+        messages: tuple[str | tuple[str, str], ...] = (),
     ) -> None:
-        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…), diff, and the
-        messages of its commits."""
+        """Serve `GET /compare/{base}...{head}`: its status (ahead, diverged…), diff, and
+        its commits: each a message, committed by GitHub (`web-flow`, as for the commits
+        GitHub makes when it merges), or a `(message, committer login)` pair."""
         self.comparisons[(base, head)] = (status, diff)
-        self.compare_messages[(base, head)] = list(messages)
+        self.compare_messages[(base, head)] = [
+            (m, "web-flow") if isinstance(m, str) else m for m in messages
+        ]
 
     def set_file(self, ref: str, path: str, text: str) -> None:
         """Serve ``text`` for ``GET /contents/{path}?ref={ref}`` (no ref means ``main``)."""
@@ -267,6 +277,14 @@ class GitHubState:
     def set_permission(self, login: str, permission: str) -> None:
         """Collaborator permission of ``login``: admin, maintain, write, triage, read, none."""
         self.permissions[login] = permission
+
+    def spelling(self, login: str) -> str:
+        """``login`` as GitHub spells it: logins are case-insensitive, and the account's
+        own spelling is the one with a permission set (else ``login`` as given)."""
+        return next((known for known in self.permissions if known.lower() == login.lower()), login)
+
+    def permission_of(self, login: str) -> str:
+        return self.permissions.get(self.spelling(login), "none")
 
     def fail_next(
         self,
