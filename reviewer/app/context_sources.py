@@ -21,7 +21,11 @@ from reviewer.github.adapter import GitHubAdapter
 log = logging.getLogger(__name__)
 
 MAX_REPORT_BYTES = 2_000_000
-MAX_API_READS = 60  # files read through the API for related code, per run
+# Without a checkout, context costs API requests, which a GITHUB_TOKEN has 1,000 of an hour
+# per repository: at most this many files are read at the head (for the lines around each
+# change) and at the base (for related code), per run. A checkout of the base commit reads
+# them all with none.
+MAX_API_READS = 30
 MAX_GREP_FILES = 500
 
 
@@ -68,6 +72,27 @@ class GitRepository:
         prefix = f"{self._commit}:"
         paths = [p.removeprefix(prefix) for p in (out or "").split("\0") if p]
         return paths[:MAX_GREP_FILES]
+
+
+class ApiNewTexts:
+    """Changed files' new text through the API, for the lines around each change: the first
+    MAX_API_READS files asked for; after that (or on an error), None, and the diff's own
+    context is used."""
+
+    def __init__(self, github: GitHubAdapter, head_sha: str) -> None:
+        self._github = github
+        self._head_sha = head_sha
+        self.reads = 0
+
+    def __call__(self, path: str) -> str | None:
+        if self.reads >= MAX_API_READS:
+            return None
+        self.reads += 1
+        try:
+            return self._github.read_file(path, self._head_sha)
+        except GitHubError as error:
+            log.info("Could not read %s for context: %s", path, error.message)
+            return None
 
 
 class ApiRepository:

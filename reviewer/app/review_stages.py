@@ -13,6 +13,7 @@ from pathlib import Path
 from reviewer.app.actions_io import RunnerEnv, annotation
 from reviewer.app.components import chunk_reviewer, make_verifier, review_config, review_options
 from reviewer.app.context_sources import (
+    ApiNewTexts,
     ApiRepository,
     GitRepository,
     changed_paths,
@@ -121,7 +122,7 @@ def review(run: Run) -> Reviewed:
         unavailable=scope.unavailable,
         time_limit_s=settings.time_limit_s,
         # With a checkout the new text is rebuilt from the base: no API call per file.
-        read_new_text=None if checkout else lambda path: github.read_file(path, target.head_sha),
+        read_new_text=None if checkout else ApiNewTexts(github, target.head_sha),
         focus=scope.focus,
         reuse=scope.reuse,
         clock=run.runtime.clock,

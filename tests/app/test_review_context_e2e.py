@@ -98,3 +98,37 @@ def test_without_verify_every_finding_stands_and_no_second_request_is_made(
     assert result.returncode == 1
     assert len(fake_model.requests) == 1
     assert result.outputs["findings"] == "2"
+
+
+def test_without_a_checkout_context_reads_through_the_api_are_capped(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    from fakes.git_repo import GitRepo
+
+    from reviewer.app.context_sources import MAX_API_READS
+
+    # 40 changed files, each 60 lines long, served at the base and the head.
+    repo = GitRepo(tmp_path / "repo")
+    old = "".join(f"def f{n}(x):\n    return x + {n}\n\n" for n in range(20))
+    for i in range(40):
+        repo.write(f"pkg/m{i}.py", old)
+    base = repo.commit("base")
+    for i in range(40):
+        repo.write(f"pkg/m{i}.py", old.replace("x + 10", "x - 10"))
+    head = repo.commit("head")
+    add_event_pull(fake_github, repo.diff(base))
+    pull = fake_github.pulls[2]
+    for i in range(40):
+        path = f"pkg/m{i}.py"
+        fake_github.set_file(pull.base_sha, path, repo.git("show", f"{base}:{path}"))
+        fake_github.set_file(pull.head_sha, path, repo.git("show", f"{head}:{path}"))
+    fake_model.model = ReadingModel([CRITICAL])
+    result = run_action(tmp_path, fake_github, fake_model)
+    assert result.returncode == 0, result.stdout + result.stderr
+    reads = [r for r in fake_github.requests if "/contents/pkg/" in r.path]
+    at_head = [r for r in reads if r.query.get("ref") == pull.head_sha]
+    assert len(at_head) == MAX_API_READS
+    assert len(reads) <= 2 * MAX_API_READS
+    # The files read show their enclosing function; the rest git's own context.
+    prompts = "\n".join(user_prompt(body) for body in fake_model.requests)
+    assert prompts.count("def f10(x):") >= MAX_API_READS
