@@ -74,6 +74,7 @@ def action(tmp: Path, github: FakeGitHub, model: FakeModelServer, event_path: Pa
         "GITHUB_EVENT_PATH": str(event_path),
         "GITHUB_REPOSITORY": "Codertocat/Hello-World",
         "GITHUB_API_URL": github.base_url,
+        "GITHUB_WORKSPACE": str(tmp),  # the findings file goes here, not into the caller's folder
         "INPUT_GITHUB-TOKEN": "ghs_test",
         "INPUT_API-KEY": "sk-bench",
         "INPUT_BASE-URL": model.base_url,

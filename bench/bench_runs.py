@@ -56,6 +56,7 @@ def run(
         "GITHUB_REPOSITORY": "Codertocat/Hello-World",
         "GITHUB_API_URL": github.base_url,
         "GITHUB_OUTPUT": str(output),
+        "GITHUB_WORKSPACE": str(tmp),  # the findings file goes here, not into the caller's folder
         "INPUT_GITHUB-TOKEN": "ghs_test",
         "INPUT_API-KEY": "sk-bench",
         "INPUT_BASE-URL": model.base_url,
@@ -123,6 +124,10 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2, help="fake model latency, s")
     parser.add_argument("--json", default="bench/results/runs.json")
     args = parser.parse_args()
+    # One run first, not measured: the first run in a process imports the clients, the
+    # parsers and the tokenizer's encoding, under tracemalloc (which slows imports many
+    # times over); the start-up benchmark measures that cost.
+    pr_case(2, 10, args.latency)
     rows = [pr_case(n, 40, args.latency) for n in (10, 100, 1000)]
     rows.append(pr_case(250, 200, args.latency))  # the 50,000-line diff
     header = (
@@ -140,7 +145,7 @@ def main() -> None:
     serial = pr_case(100, 40, args.latency, concurrency="1")
     default = rows[1]
     full, incremental = incremental_case(args.latency)
-    print(f"\nconcurrency 1 vs default (4), 100 files: {serial['wall_s']:.1f} s vs "
+    print(f"\nconcurrency 1 vs the default, 100 files: {serial['wall_s']:.1f} s vs "
           f"{default['wall_s']:.1f} s = {serial['wall_s'] / default['wall_s']:.1f}x")  # fmt: skip
     tokens_ratio = full["prompt_tokens"] / incremental["prompt_tokens"]
     print(f"full vs incremental after one small commit: prompt tokens {full['prompt_tokens']} vs "
