@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         choices=FORMATS,
         help="report format: text (coloured on a terminal unless NO_COLOR is set), json (the "
-        "findings as a list), markdown (a readable report) or sarif (SARIF 2.1.0, for GitHub "
+        "report the findings-file input writes: findings, skipped and unreviewed files, "
+        "failed parts, usage), markdown (a readable report) or sarif (SARIF 2.1.0, for GitHub "
         "code scanning and SARIF viewers); default: text",
     )
     report.add_argument(

@@ -251,21 +251,21 @@ def build_settings(
         findings_file=get("findings-file") or DEFAULT_FINDINGS_FILE,
         context_lines=_int(
             get("context-lines"),
-            "context-lines",
+            what("context-lines"),
             DEFAULT_CONTEXT_LINES,
             minimum=0,
             maximum=MAX_CONTEXT_LINES,
         ),
-        enclosing_scope=_bool(get("enclosing-scope") or "true", "enclosing-scope"),
+        enclosing_scope=_bool(get("enclosing-scope") or "true", what("enclosing-scope")),
         related_context_tokens=_int(
             get("related-context-tokens"),
-            "related-context-tokens",
+            what("related-context-tokens"),
             DEFAULT_RELATED_CONTEXT_TOKENS,
             minimum=0,
             maximum=20_000,
         ),
         context_report=get("context-report"),
-        verify=_bool(get("verify"), "verify"),
+        verify=_bool(get("verify"), what("verify")),
         process=process,
     )
 

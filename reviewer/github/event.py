@@ -95,7 +95,8 @@ def target_from_event(
         return _dismissal_event(event_name, payload)
     if event_name == "workflow_dispatch":
         raw = pr_number_input or dispatch_pr_number(payload)
-        if not raw.strip().isdigit():
+        # isascii: "²" is a digit to str.isdigit and no number to int().
+        if not (raw.strip().isascii() and raw.strip().isdigit()) or int(raw) < 1:
             raise ConfigError(
                 "workflow_dispatch needs the number of the pull request to review.",
                 hint="Add a `pr-number` input to the workflow and pass it: "
@@ -171,7 +172,7 @@ def _review_command(payload: Mapping[str, Any]) -> PullRequestNumber | Skip:
     if not issue.get("pull_request"):
         return Skip("The command was written on an issue, not a pull request.")
     number = issue.get("number")
-    if not isinstance(number, int):
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise ConfigError("The issue_comment event payload has no issue number.")
     if dismiss:  # who may dismiss is checked when the dismissal is read
         return PullRequestNumber(number, action=DISMISSAL)
@@ -212,11 +213,20 @@ def pull_request_from_event(
     return ref
 
 
+def _whole_number(value: object, field: str, *, minimum: int) -> int:
+    """GitHub sends these as JSON integers; 1.5, 1e999, "7" or true are a damaged event."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"`{field}` is {type(value).__name__}, not an integer")
+    if value < minimum:
+        raise ValueError(f"`{field}` is {value}, less than {minimum}")
+    return value
+
+
 def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
     """From a pull request object, as in events and in `GET /pulls/{number}`."""
     try:
         ref = PullRequestRef(
-            number=int(pr["number"]),
+            number=_whole_number(pr["number"], "number", minimum=1),
             head_sha=str(pr["head"]["sha"]),
             base_sha=str(pr["base"]["sha"]),
             base_ref=str(pr["base"]["ref"]),
@@ -224,7 +234,11 @@ def pull_request_ref(pr: Mapping[str, Any], action: str = "") -> PullRequestRef:
             base_repo=str(pr["base"]["repo"]["full_name"]),
             draft=bool(pr.get("draft", False)),
             action=action,
-            changed_files=int(pr["changed_files"]) if pr.get("changed_files") is not None else None,
+            changed_files=(
+                _whole_number(pr["changed_files"], "changed_files", minimum=0)
+                if pr.get("changed_files") is not None
+                else None
+            ),
             title=str(pr.get("title") or ""),
             body=str(pr.get("body") or ""),
         )

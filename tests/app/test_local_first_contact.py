@@ -141,6 +141,10 @@ def test_errors_name_flags_and_variables_not_inputs(
     assert "secrets." not in stderr and "input" not in stderr
     code, _, stderr = review(repo.root, fake_model, "--concurrency", "0")
     assert (code, stderr) == (2, "reviewer: --concurrency is 0; it must be at least 1.\n")
+    # The context flags are named as flags too (they were once named bare, "Context-lines").
+    for flag, value, low in (("--context-lines", "-1", 0), ("--related-context-tokens", "-5", 0)):
+        code, _, stderr = review(repo.root, fake_model, flag, value)
+        assert (code, stderr) == (2, f"reviewer: {flag} is {value}; it must be at least {low}.\n")
     code, _, stderr = review(repo.root, fake_model, "--model-options", "[1]")
     assert stderr.startswith("reviewer: --model-options must be a JSON object")
     # A message from the model adapter, written for the action, is reworded at the edge.
