@@ -20,6 +20,7 @@ from reviewer.core.anchoring import anchor_finding
 from reviewer.core.filters import SkippedFile
 from reviewer.core.findings import Finding
 from reviewer.core.fingerprint import read_finding_marker
+from reviewer.core.markdown import cell, inert_line
 from reviewer.core.plan import Limits, plan_publication
 from reviewer.core.policy import decide_verdict
 from reviewer.core.render import MAX_COMMENT, render_comment, suggestion_block
@@ -51,18 +52,31 @@ hostile = st.one_of(
 )
 
 
+# The diff's own files, near misses the anchoring must not mistake for them, and anything
+# else a model may name (control characters, markup, mentions, very long names).
+KNOWN_PATHS = st.sampled_from(["app.py", "other.py", "x`<img src=x>`.py", "b/app.py", "./app.py"])
+paths = st.one_of(
+    KNOWN_PATHS,
+    st.text(min_size=1, max_size=300),
+    st.text(alphabet=string.printable + "`<>@&#|\u202e\u200b", min_size=1, max_size=120),
+)
+# The only HTML the summary writes itself: everything else must have been escaped.
+OUR_TAGS = {"<details>", "</details>", "<summary>", "</summary>", "<sub>", "</sub>"}
+TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
 @st.composite
 def findings(draw: st.DrawFn) -> Finding:
     code = draw(st.sampled_from(CODE_LINES))
     return Finding.model_validate(
         {
-            "path": draw(st.sampled_from(["app.py", "other.py", "x`<img src=x>`.py", "b/app.py"])),
+            "path": draw(st.one_of(st.just("app.py"), st.just("app.py"), paths)),
             "line": draw(st.integers(-3, 12)),
             "start_line": draw(st.none() | st.integers(0, 12)),
             "side": draw(st.sampled_from([None, "RIGHT", "LEFT"])),
             "severity": draw(st.sampled_from(["critical", "warning", "suggestion"])),
             "category": draw(st.sampled_from(["bug", "security", "testing"])),
-            "title": draw(hostile),
+            "title": draw(st.one_of(hostile, hostile.map(lambda s: (s + " ") * 12))),
             "body": draw(st.one_of(hostile, hostile.map(lambda s: s * 8))),
             "quote": draw(st.one_of(st.just(code.strip()), hostile)),
             "suggestion": draw(st.none() | hostile | st.just("x = 1\n" * 2_000)),
@@ -70,10 +84,41 @@ def findings(draw: st.DrawFn) -> Finding:
     )
 
 
+# The diff's new lines by number: findings that cite them with their code go inline, so
+# every example renders inline comments as well as the summary.
+RIGHT_LINES = {1: "import os", 2: "x = eval(input())", 4: "y = 2", 5: "z = 4"}
+
+
+@st.composite
+def findings_on_the_diff(draw: st.DrawFn) -> Finding:
+    line = draw(st.sampled_from(sorted(RIGHT_LINES)))
+    random = draw(findings())
+    return random.model_copy(
+        update={
+            "path": "app.py",
+            "line": line,
+            "start_line": None,
+            "side": None,
+            "quote": RIGHT_LINES[line],
+        }
+    )
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(findings(), min_size=1, max_size=20), st.integers(0, 8))
+@given(
+    st.tuples(
+        st.lists(findings_on_the_diff(), min_size=1, max_size=6),
+        st.lists(findings(), max_size=14),
+    ).map(lambda parts: parts[0] + parts[1]),
+    st.integers(0, 8),
+    st.lists(paths, max_size=3),
+    st.lists(st.tuples(paths, st.text(max_size=80)), max_size=3),
+)
 def test_random_model_output_is_posted_inert_and_nothing_is_lost(
-    given_findings: list[Finding], max_comments: int
+    given_findings: list[Finding],
+    max_comments: int,
+    more_reviewed: list[str],
+    skipped: list[tuple[str, str]],
 ) -> None:
     diff_index = index()
     anchored = [anchor_finding(f, diff_index) for f in given_findings]
@@ -95,23 +140,27 @@ def test_random_model_output_is_posted_inert_and_nothing_is_lost(
         model="gpt-4.1-mini",
         plan=plan,
         verdict=decide_verdict(plan.counted, Severity.CRITICAL),
-        reviewed_files=("app.py", "x`<img src=x>`.py"),
-        skipped_files=(SkippedFile("<b>bold</b>`.png", "binary <i>file</i> @octocat"),),
+        # File names come from the PR's author: any text at all.
+        reviewed_files=("app.py", "x`<img src=x>`.py", *more_reviewed),
+        skipped_files=(
+            SkippedFile("<b>bold</b>`.png", "binary <i>file</i> @octocat"),
+            *(SkippedFile(path, reason) for path, reason in skipped),
+        ),
     )
     summary = render_summary(report)
     assert len(summary) <= MAX_BODY
-    assert live_html(summary) == [] or all(
-        tag.startswith(("<details", "</details", "<sub", "</sub", "<summary", "</summary"))
-        for tag in live_html(summary)
-    )
+    tags = {tag for html in live_html(summary) for tag in TAG.findall(html)}
+    assert tags <= OUR_TAGS, tags
+    assert "\u202e" not in summary and "\x00" not in summary
     assert mentions(summary) == []
     assert suggestion_blocks(summary) == 0
     step = render_summary(report, with_marker=False, max_chars=1_000_000)
-    titles = [f.finding.title for f in plan.all_findings]
-    assert all(_shown(title, step) for title in titles)
+    for finding in plan.all_findings:
+        assert _shown(finding.finding.title, step), finding.finding.title
 
 
 def _shown(title: str, markdown: str) -> bool:
-    """The title is in the summary as rendered text (escaped, flattened, maybe cut)."""
-    words = re.findall(r"[A-Za-z0-9]{4,}", title)[:3]
-    return all(w in markdown for w in words)
+    """The title is in the summary exactly as rendered: made inert and cut to 120
+    characters, its pipes escaped when it sits in a table cell."""
+    text = inert_line(title, 120)
+    return text in markdown or cell(text) in markdown
