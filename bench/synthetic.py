@@ -76,3 +76,30 @@ def synthetic_diff(changed_lines: int, *, files: int | None = None, seed: int = 
             new += new_len + gap
             remaining -= adds + dels
     return "\n".join(out) + "\n"
+
+
+def synthetic_texts(diff: str, *, seed: int = 3) -> tuple[dict[str, str], dict[str, str]]:
+    """Whole files the diff agrees with, new and old: its lines where it has them, invented
+    code lines between its hunks and after the last one."""
+    from reviewer.core.diff import parse_diff
+
+    rng = random.Random(seed)
+    new: dict[str, str] = {}
+    old: dict[str, str] = {}
+    for file in parse_diff(diff):
+        new_lines: dict[int, str] = {}
+        old_lines: dict[int, str] = {}
+        for hunk in file.hunks:
+            for line in hunk.lines:
+                if line.new_no is not None:
+                    new_lines[line.new_no] = line.text
+                if line.old_no is not None:
+                    old_lines[line.old_no] = line.text
+        new[file.path] = _whole(new_lines, rng)
+        old[file.path] = _whole(old_lines, rng)
+    return new, old
+
+
+def _whole(known: dict[int, str], rng: random.Random) -> str:
+    last = max(known, default=0) + 20
+    return "\n".join(known[n] if n in known else code_line(rng) for n in range(1, last + 1)) + "\n"

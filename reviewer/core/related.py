@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from posixpath import dirname
 
 from reviewer.core.chunking import Chunk
@@ -109,6 +110,7 @@ _AWAY = frozenset({"test", "tests", "spec", "specs", "example", "examples", "ben
                    "benchmarks", "bench", "docs", "doc", "samples", "fixtures"})  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # asked of the same paths once per name searched
 def _is_test(path: str) -> bool:
     lowered = path.lower()
     return bool(set(lowered.split("/")[:-1]) & _AWAY) or "test" in lowered.rsplit("/", 1)[-1]
@@ -116,7 +118,12 @@ def _is_test(path: str) -> bool:
 
 def _place_score(path: str, near: set[str]) -> float:
     """Code beside the change first; tests, examples and benchmarks last."""
-    return (3.0 if dirname(path) in near else 0.0) - (4.0 if _is_test(path) else 0.0)
+    return (3.0 if _folder(path) in near else 0.0) - (4.0 if _is_test(path) else 0.0)
+
+
+@lru_cache(maxsize=4096)
+def _folder(path: str) -> str:
+    return dirname(path)
 
 
 def related_snippets(

@@ -9,7 +9,8 @@ asks for no context never loads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
@@ -123,6 +124,8 @@ class Outline:
     calls: tuple[Span, ...] = ()  # one line each, `name` the callee
     parsed: bool = False  # False: no grammar (or too large); scopes are heuristic
     lines: tuple[str, ...] = field(default=(), repr=False)
+    # The calls' lines, ascending (calls are in document order): `calls_in` bisects them.
+    call_lines: tuple[int, ...] = field(default=(), repr=False)
 
     def enclosing(self, start: int, end: int) -> Span | None:
         """The smallest scope holding lines `start`..`end`."""
@@ -139,12 +142,15 @@ class Outline:
         return [s for s in self.scopes if s.name and s.start <= end and start <= s.end]
 
     def calls_in(self, start: int, end: int) -> list[Span]:
-        return [c for c in self.calls if start <= c.start <= end]
+        return list(
+            self.calls[bisect_left(self.call_lines, start) : bisect_right(self.call_lines, end)]
+        )
 
 
 @cache
-def _parser(suffix: str) -> Any:
-    """A tree-sitter parser for the suffix's grammar, or None (no grammar or no library)."""
+def _parser(suffix: str) -> tuple[Any, Any] | None:
+    """A tree-sitter parser for the suffix's grammar and the query finding its scopes and
+    calls, or None (no grammar or no library)."""
     module_name, function = GRAMMARS.get(suffix, ("", ""))
     if not module_name:
         return None
@@ -154,47 +160,55 @@ def _parser(suffix: str) -> Any:
         import tree_sitter
 
         module = importlib.import_module(module_name)
-        return tree_sitter.Parser(tree_sitter.Language(getattr(module, function)()))
+        language = tree_sitter.Language(getattr(module, function)())
+        return tree_sitter.Parser(language), tree_sitter.Query(language, _query_source(language))
     except (ImportError, AttributeError, ValueError):
         return None
 
 
-def outline(path: str, text: str) -> Outline:
+def _query_source(language: Any) -> str:
+    """`[(kind) …] @scope` and `[(kind) …] @call` over the kinds this grammar has (a query
+    naming a kind the grammar lacks does not compile). The query runs in tree-sitter's C
+    code: walking every node in Python took most of a large diff's time."""
+    parts = []
+    for capture, kinds in (("scope", SCOPES), ("call", CALLS)):
+        present = [k for k in sorted(kinds) if language.id_for_node_kind(k, True)]
+        if present:
+            parts.append("[" + " ".join(f"({k})" for k in present) + f"] @{capture}")
+    return "\n".join(parts)
+
+
+def outline(path: str, text: str, calls_on: Collection[int] | None = None) -> Outline:
+    """`calls_on`: only the calls starting on these lines are wanted (a changed file's added
+    lines); None: every call (a file searched for call sites)."""
     lines = tuple(text.splitlines())
-    parser = _parser(suffix_of(path)) if len(text) <= MAX_PARSE_BYTES else None
-    if parser is None:
+    found = _parser(suffix_of(path)) if len(text) <= MAX_PARSE_BYTES else None
+    if found is None:
         return Outline(lines=lines)
-    tree = parser.parse(text.encode("utf-8", "surrogatepass"))
-    scopes: list[Span] = []
+    parser, query = found
+    import tree_sitter
+
+    root = parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    captured = tree_sitter.QueryCursor(query).captures(root)
+    scopes = [
+        Span(node.start_point[0] + 1, node.end_point[0] + 1, _name_of(node), node.type)
+        for node in _in_order(captured.get("scope", []))
+        if node.id != root.id  # the whole file (Python's `module`), not a scope in it
+    ]
     calls: list[Span] = []
-    for node, depth in _walk(tree.root_node):
-        kind = node.type
-        if not node.is_named or depth == 0:
-            continue  # a keyword token (`class`, `module`), or the whole file
-        if kind in SCOPES:
-            start, end = node.start_point[0] + 1, node.end_point[0] + 1
-            scopes.append(Span(start, end, _name_of(node), kind))
-        elif kind in CALLS:
-            callee = _callee(node)
-            if callee:
-                calls.append(Span(node.start_point[0] + 1, node.start_point[0] + 1, callee, kind))
-    return Outline(tuple(scopes), tuple(calls), True, lines)
-
-
-def _walk(root: Any) -> Iterator[tuple[Any, int]]:
-    """Every node with its depth. (`node.parent` is found from the root each time: asking
-    it of every node would be quadratic in a deeply nested file.)"""
-    cursor = root.walk()
-    depth = 0
-    while True:
-        yield cursor.node, depth
-        if cursor.goto_first_child():
-            depth += 1
+    for node in _in_order(captured.get("call", [])):
+        if calls_on is not None and node.start_point[0] + 1 not in calls_on:
             continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return
-            depth -= 1
+        callee = _callee(node)
+        if callee:
+            line = node.start_point[0] + 1
+            calls.append(Span(line, line, callee, node.type))
+    return Outline(tuple(scopes), tuple(calls), True, lines, tuple(c.start for c in calls))
+
+
+def _in_order(nodes: list[Any]) -> list[Any]:
+    """Document order, an enclosing node before the nodes inside it."""
+    return sorted(nodes, key=lambda node: (node.start_byte, -node.end_byte))
 
 
 def _text(node: Any) -> str:

@@ -72,7 +72,13 @@ def widened(
             continue
         parsed = None
         if options.enclosing_scope or options.related_context_tokens > 0:
-            parsed = outline(file.path, "\n".join(lines))
+            # The changed file's calls matter only on its added lines (related code).
+            added = (
+                {ln.new_no for h in file.hunks for ln in h.lines if ln.kind is LineKind.ADDED}
+                if options.related_context_tokens > 0
+                else set()
+            )
+            parsed = outline(file.path, "\n".join(lines), calls_on={n for n in added if n})
             outlines[file.path] = parsed
         if not can_widen(file):
             out.append(file)

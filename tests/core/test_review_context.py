@@ -284,6 +284,21 @@ def test_sarif_locations_in_dot_folders_encoded_or_absolute_are_found() -> None:
     ]
 
 
+def test_calls_are_found_by_line_and_only_where_asked() -> None:
+    text = "def f():\n    a()\n    b(c())\n\n\ndef g():\n    d.e()\n"
+    full = outline("m.py", text)
+    assert [(s.start, s.end, s.name) for s in full.scopes] == [(1, 3, "f"), (6, 7, "g")]
+    assert [(c.start, c.name) for c in full.calls] == [(2, "a"), (3, "b"), (3, "c"), (7, "e")]
+    assert [c.name for c in full.calls_in(3, 3)] == ["b", "c"]
+    assert [c.name for c in full.calls_in(1, 2)] == ["a"]
+    assert [c.name for c in full.calls_in(3, 7)] == ["b", "c", "e"]
+    assert full.calls_in(4, 6) == [] and full.calls_in(8, 9) == []
+    # A changed file's calls are wanted on its added lines only; its scopes all the same.
+    some = outline("m.py", text, calls_on={3})
+    assert [(c.start, c.name) for c in some.calls] == [(3, "b"), (3, "c")]
+    assert some.scopes == full.scopes
+
+
 def test_pathological_nesting_is_parsed_without_recursion_or_quadratic_time() -> None:
     python = "x = f" + "()" * 5000 + "\n" + "y = " + "(" * 3000 + "g" + ")" * 3000 + "()\n"
     found = outline("deep.py", python)
