@@ -4,7 +4,9 @@ whether this scan escalates it, clears it, or leaves it alone.
 - **Owed since.** The PR became ready (opened, or marked ready for review); each pending
   reviewer owes a review from when they were asked, but never from before the latest human
   review (a review resets the clock). After changes were requested, the clock stops until
-  the author pushes; it restarts at the push. Drafts and queued PRs owe nothing.
+  the author pushes; it restarts at the push, or at a human review after the push (one
+  that leaves the change request standing, e.g. a comment). Drafts and queued PRs owe
+  nothing.
 - **Breach.** Owed for more than `review-sla` hours.
 - **Tiers.** A breach asks tier 1 at once; each `escalation-sla` hours without a review
   moves one tier up, never past the last, never two steps in one window. A reset (a new
@@ -78,9 +80,12 @@ def owed_since(
 ) -> datetime | None:
     ready = max((e.at for e in events if e.kind == "ready_for_review"), default=pull.created_at)
     humans = human_reviews(pull, reviews)
-    if state is PullState.CHANGES_REQUESTED:
-        return pushed_after_changes_requested(pull, humans, events)
     last_review = humans[-1].submitted_at if humans else None
+    if state is PullState.CHANGES_REQUESTED:
+        pushed = pushed_after_changes_requested(pull, humans, events)
+        if pushed is None or last_review is None:
+            return pushed
+        return max(pushed, last_review)  # a review since the push resets the clock too
     pending = [*pull.requested_users, *pull.requested_teams]
     if not pending:
         # Nobody asked: the PR itself waits for a first review once ready.
