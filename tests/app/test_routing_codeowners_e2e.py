@@ -14,6 +14,7 @@ from fakes.git_history import Change, fast_import
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
+from markdown_check import mentions
 from process_helpers import (
     AUTHOR,
     NOREPLY_AUTHOR,
@@ -122,3 +123,22 @@ def test_the_root_codeowners_comes_before_the_docs_one(
     summary = route(tmp_path, fake_github, fake_model, history, files, source)
     assert requests_to(fake_github) == [{"reviewers": ["mallory"], "team_reviewers": []}]
     assert "from `CODEOWNERS`: @mallory." in summary
+
+
+def test_a_team_of_another_organisation_is_listed_not_requested(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    owners = ".github/CODEOWNERS"
+    history = owned_history(
+        tmp_path / "repo", {owners: "/src/pay/ @other-org/payments @payments-lead\n"}
+    )
+    # The repository's organisation has a team of the same slug: asking for `payments`
+    # would notify that team, which owns nothing here.
+    fake_github.set_team(f"{AUTHOR}/payments", ["erin"])
+    summary = route(tmp_path, fake_github, fake_model, history, {owners: ""}, "checkout")
+    assert requests_to(fake_github) == [{"reviewers": ["payments-lead"], "team_reviewers": []}]
+    assert mentions(summary) == ["@payments-lead"]
+    assert (
+        "Not requestable, as teams of another organisation (GitHub requests only teams of "
+        "the repository's own organisation): `other-org/payments`." in summary
+    )
