@@ -64,7 +64,7 @@ def route(run: Run) -> Routed | None:
     github, settings = run.github, run.settings.process
     repository = github.repository_calls()
     pull = open_pull_of(github.pull_request_json())
-    humans = human_reviews(pull, github.reviews())
+    humans = human_reviews(pull, github.reviews(), ours=run.identity)
     already = {*pull.requested_users, *(r.login for r in humans)}
     if run.target.action == "synchronize" and (already or pull.requested_teams):
         log.info("Routing: reviewers already requested or reviewing; nothing to do.")

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from action_runner import run_action
 from fakes.github import FakeGitHub
 from fakes.openai_server import FakeModelServer
-from test_sla_e2e import at, iso, open_prs, scan, sla_comments
+from test_sla_e2e import INPUTS, SCHEDULE, at, iso, open_prs, scan, sla_comments
 
 from reviewer.core.sla_comment import read_marker
 
@@ -72,3 +73,25 @@ def test_a_force_push_after_changes_requested_restarts_the_clock(
     )
     (comment,) = sla_comments(prs, 4)
     assert read_marker(comment["body"]).owed_since == at(6)  # type: ignore[union-attr]
+
+
+def test_our_own_review_with_a_users_token_is_no_human_review(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # The action posts as a machine user (a PAT; `bot-login` names it): a plain User
+    # account to GitHub. Its review of #1 at hour 20 neither starts the review nor resets
+    # the clock: #1 still waits for amy, asked at hour 1.
+    prs.add_token("ghp_reviewbot", login="review-bot", user_type="User")
+    prs.add_review(1, "review-bot", "COMMENT", at=iso(20))
+    prs.set_clock(at(30))
+    result = run_action(
+        tmp_path, prs, fake_model, event=SCHEDULE, event_name="schedule", token="ghp_reviewbot",
+        inputs={**INPUTS, "bot-login": "review-bot"}, now=at(30),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert row(1, "PENDING_REVIEW | 30 h | 29 h | 1 | **yes** | escalate |") in (
+        result.step_summary
+    )
+    (comment,) = sla_comments(prs, 1)
+    assert comment["user"]["login"] == "review-bot"
+    assert read_marker(comment["body"]).owed_since == at(1)  # type: ignore[union-attr]

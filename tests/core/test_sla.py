@@ -54,6 +54,10 @@ def test_state_follows_each_reviewers_latest_deciding_review() -> None:
     bot = review("github-actions[bot]", "COMMENTED", h(1))
     own = review("author", "COMMENTED", h(1))
     assert pull_state(p, [bot, own], queued=False) is PullState.PENDING_REVIEW
+    # This action's own review, posted with a user's token (any case of its login).
+    ours = review("review-bot", "APPROVED", h(1))
+    assert pull_state(p, [ours], queued=False, ours="Review-Bot") is PullState.PENDING_REVIEW
+    assert standing(p, [ours], [], queued=False, ours="review-bot").owed_since == T0
     assert pull_state(p, [review("amy", "COMMENTED", h(1))], queued=False) is PullState.IN_REVIEW
     approved = [review("amy", "CHANGES_REQUESTED", h(1)), review("amy", "APPROVED", h(2))]
     assert pull_state(p, approved, queued=False) is PullState.APPROVED
