@@ -135,6 +135,18 @@ def test_action_inputs_are_the_public_interface(action: dict[str, Any]) -> None:
             assert spec["default"] == expected_default, name
 
 
+def test_assign_reviewers_says_on_which_events_routing_runs(action: dict[str, Any]) -> None:
+    from reviewer.app.routing import ROUTED_ACTIONS
+
+    description = action["inputs"]["assign-reviewers"]["description"]
+    assert all(event in description for event in ROUTED_ACTIONS), description
+    # The rule for pushes, as the README states it.
+    rule = "synchronize while nobody has been requested and nobody has reviewed"
+    assert rule in description
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert rule.replace("synchronize", "`synchronize`") in readme
+
+
 def test_action_outputs(action: dict[str, Any]) -> None:
     outputs = action["outputs"]
     assert set(outputs) == EXPECTED_OUTPUTS

@@ -17,7 +17,13 @@ from reviewer.app.history import Checkout
 from reviewer.app.review_stages import Run
 from reviewer.app.routing_history import History, api_history, local_history
 from reviewer.core.identity import is_bot
-from reviewer.core.ownership import LOCATIONS, Owner, owners_by_weight, parse_codeowners
+from reviewer.core.ownership import (
+    LOCATIONS,
+    Owner,
+    owners_by_weight,
+    parse_codeowners,
+    split_by_organisation,
+)
 from reviewer.core.pull_activity import OpenPull, human_reviews
 from reviewer.core.routing import (
     AuthoredCommit,
@@ -58,7 +64,7 @@ def route(run: Run) -> Routed | None:
     github, settings = run.github, run.settings.process
     repository = github.repository_calls()
     pull = open_pull_of(github.pull_request_json())
-    humans = human_reviews(pull, github.reviews())
+    humans = human_reviews(pull, github.reviews(), ours=run.identity)
     already = {*pull.requested_users, *(r.login for r in humans)}
     if run.target.action == "synchronize" and (already or pull.requested_teams):
         log.info("Routing: reviewers already requested or reviewing; nothing to do.")
@@ -107,7 +113,9 @@ def route(run: Run) -> Routed | None:
     )
     picks = [_spelled_by_github(pick, github.spelling_of) for pick in picks]
     users, teams = requested(picks), list[str]()
+    org = run.runner.repository.split("/", 1)[0]
     fallback: list[Owner] = []
+    elsewhere: list[Owner] = []  # teams of another organisation: not requestable here
     source_file = reason = ""
     if rules.wanted and not users:
         reason = (
@@ -115,13 +123,12 @@ def route(run: Run) -> Routed | None:
             if reached_minimum(ranked, rules)
             else "Nobody reached `min-familiarity`"
         )
-        fallback, source_file = _code_owners(
-            run, checkout, pull, file_weights(changed), rules, repository
+        fallback, elsewhere, source_file = _code_owners(
+            run, checkout, pull, file_weights(changed), rules, repository, org
         )
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
     refused = [] if dry_run else github.request_reviewers(users, teams)
-    org = run.runner.repository.split("/", 1)[0]
     notes = tuple(r.note for r in refused)
     report = RoutingReport(
         t=t,
@@ -130,6 +137,7 @@ def route(run: Run) -> Routed | None:
         fallback=tuple(fallback),
         fallback_from=source_file,
         fallback_reason=reason,
+        not_requestable=tuple(elsewhere),
         dry_run=dry_run,
         notes=notes,
         refused=frozenset(f"{org}/{r.who}" if r.is_team else r.who for r in refused),
@@ -173,8 +181,11 @@ def _code_owners(
     weights: dict[str, float],
     rules: Selection,
     repository: RepositoryCalls,
-) -> tuple[list[Owner], str]:
-    """Up to `wanted` owners of the changed files, from the base commit's CODEOWNERS."""
+    org: str,
+) -> tuple[list[Owner], list[Owner], str]:
+    """Up to `wanted` owners of the changed files, from the base commit's CODEOWNERS;
+    the owners that are teams of another organisation than `org` (listed, never asked);
+    and the file they came from."""
     for path in LOCATIONS:
         text = (
             checkout.read(path)
@@ -185,8 +196,10 @@ def _code_owners(
             continue
         ownership = parse_codeowners(text, path)
         if ownership is None:
-            return [], f"{path} (over 3 MB: GitHub ignores it)"
-        owners, _ = owners_by_weight(ownership, weights, author=pull.author)
+            return [], [], f"{path} (over 3 MB: GitHub ignores it)"
+        owners, elsewhere = split_by_organisation(
+            owners_by_weight(ownership, weights, author=pull.author)[0], org
+        )
         skipped = {identity_key(who) for who in (*rules.already, *rules.removed)}
         # Timeline events name a team by its slug: one requested, or whose request a
         # person removed, is left alone.
@@ -198,8 +211,8 @@ def _code_owners(
             and not (o.is_team and identity_key(o.name.split("/", 1)[1]) in teams)
             and not (o.is_team and _team_has_reviewed(repository, o.name, rules.already))
         ]
-        return kept[: rules.wanted], path
-    return [], ""
+        return kept[: rules.wanted], elsewhere, path
+    return [], [], ""
 
 
 def _team_has_reviewed(repository: RepositoryCalls, team: str, people: frozenset[str]) -> bool:

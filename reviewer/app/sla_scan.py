@@ -140,7 +140,7 @@ def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
         for e in github.timeline()
         if not (e.kind == "review_requested" and scan.identity and e.actor == scan.identity)
     ]
-    found = standing(pull, github.reviews(), events, queued=queued)
+    found = standing(pull, github.reviews(), events, queued=queued, ours=scan.identity)
     labelled = held_label(pull, scan.settings.sla_label) is not None
     comment = None
     if labelled or found.overdue(scan.now, scan.policy):

@@ -94,3 +94,16 @@ def owners_by_weight(
             share[key] = share.get(key, 0.0) + weight
     owners = [Owner(spelled[key], key[1], w) for key, w in share.items()]
     return sorted(owners, key=lambda o: (-o.weight, o.name.lower())), sorted(emails)
+
+
+def split_by_organisation(owners: list[Owner], org: str) -> tuple[list[Owner], list[Owner]]:
+    """The owners a review can be requested from on a repository of `org` (users, and
+    `org`'s teams), and the teams of other organisations, which it cannot: GitHub takes a
+    team reviewer as a slug of the repository owner's organisation, so `@other/x` asked
+    as `x` would reach `org/x`, another team or none. Organisation names are
+    case-insensitive. The order is kept."""
+
+    def foreign(owner: Owner) -> bool:
+        return owner.is_team and owner.name.split("/", 1)[0].lower() != org.lower()
+
+    return [o for o in owners if not foreign(o)], [o for o in owners if foreign(o)]

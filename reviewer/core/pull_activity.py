@@ -50,14 +50,16 @@ class TimelineEvent:
     actor: str = ""
 
 
-def human_reviews(pull: OpenPull, reviews: list[Review]) -> list[Review]:
-    """Submitted reviews by people other than the author, oldest first. Bots (this
-    action's own review among them) and the author's replies are not reviews."""
+def human_reviews(pull: OpenPull, reviews: list[Review], *, ours: str | None) -> list[Review]:
+    """Submitted reviews by people other than the author, oldest first. Bots, this
+    action's own reviews (by `ours`, the login it posts as: with a user's token, a plain
+    user) and the author's replies are not reviews."""
     kept = [
         r
         for r in reviews
         if not r.is_bot
         and r.login.lower() != pull.author.lower()
+        and (ours is None or r.login.lower() != ours.lower())
         and r.state != "PENDING"
         and r.submitted_at is not None
     ]

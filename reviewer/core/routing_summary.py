@@ -25,6 +25,7 @@ class RoutingReport:
     fallback: tuple[Owner, ...] = ()  # CODEOWNERS owners requested instead
     fallback_from: str = ""  # the CODEOWNERS file they came from
     fallback_reason: str = ""  # why the history's candidates were not enough
+    not_requestable: tuple[Owner, ...] = ()  # code owners that are other organisations' teams
     dry_run: bool = False
     notes: tuple[str, ...] = ()
     refused: frozenset[str] = frozenset()  # fallback owners GitHub would not request
@@ -57,6 +58,7 @@ def render_routing(report: RoutingReport) -> str:
             lines.append(f"| {_name(c.who, mention=asked)} | {c.score:.2f} | {why} | {outcome} |")
     else:
         lines.append("Nobody in the history of the changed files could be suggested.")
+    source = code_span(report.fallback_from)
     if report.fallback:
         verb = "would request" if report.dry_run else "requested"
         refused = {identity_key(who) for who in report.refused}
@@ -64,10 +66,15 @@ def render_routing(report: RoutingReport) -> str:
             _name(o.name, mention=not report.dry_run and identity_key(o.name) not in refused)
             for o in report.fallback
         )
+        lines += ["", f"{report.fallback_reason}: {verb} the code owners from {source}: {owners}."]
+    elif report.not_requestable:
+        lines += ["", f"{report.fallback_reason}: no code owner from {source} can be requested."]
+    if report.not_requestable:
+        teams = ", ".join(_name(o.name, mention=False) for o in report.not_requestable)
         lines += [
             "",
-            f"{report.fallback_reason}: {verb} the code owners from "
-            f"{code_span(report.fallback_from)}: {owners}.",
+            "Not requestable, as teams of another organisation (GitHub requests only teams "
+            f"of the repository's own organisation): {teams}.",
         ]
     lines += ["", f"<sub>History: {report.source}.</sub>"]
     lines += [f"- {_cell(note)}" for note in report.notes]

@@ -4,7 +4,9 @@ whether this scan escalates it, clears it, or leaves it alone.
 - **Owed since.** The PR became ready (opened, or marked ready for review); each pending
   reviewer owes a review from when they were asked, but never from before the latest human
   review (a review resets the clock). After changes were requested, the clock stops until
-  the author pushes; it restarts at the push. Drafts and queued PRs owe nothing.
+  the author pushes; it restarts at the push, or at a human review after the push (one
+  that leaves the change request standing, e.g. a comment). Drafts and queued PRs owe
+  nothing.
 - **Breach.** Owed for more than `review-sla` hours.
 - **Tiers.** A breach asks tier 1 at once; each `escalation-sla` hours without a review
   moves one tier up, never past the last, never two steps in one window. A reset (a new
@@ -52,10 +54,13 @@ class Standing:
         return self.owed_since is not None and now - self.owed_since > policy.review_sla
 
 
-def pull_state(pull: OpenPull, reviews: list[Review], *, queued: bool) -> PullState:
+def pull_state(
+    pull: OpenPull, reviews: list[Review], *, queued: bool, ours: str | None = None
+) -> PullState:
+    """`ours`: the login this action posts as; its own reviews are no human's."""
     if queued:
         return PullState.MERGE_QUEUED
-    humans = human_reviews(pull, reviews)
+    humans = human_reviews(pull, reviews, ours=ours)
     states = {r.state for r in deciding_reviews(humans).values()}
     if "CHANGES_REQUESTED" in states:
         return PullState.CHANGES_REQUESTED
@@ -65,22 +70,32 @@ def pull_state(pull: OpenPull, reviews: list[Review], *, queued: bool) -> PullSt
 
 
 def standing(
-    pull: OpenPull, reviews: list[Review], events: list[TimelineEvent], *, queued: bool
+    pull: OpenPull,
+    reviews: list[Review],
+    events: list[TimelineEvent],
+    *,
+    queued: bool,
+    ours: str | None = None,
 ) -> Standing:
-    state = pull_state(pull, reviews, queued=queued)
+    """Where `pull` stands; `ours` is the login this action posts as (its reviews are
+    not human reviews, whatever kind of account the token is)."""
+    state = pull_state(pull, reviews, queued=queued, ours=ours)
     if pull.draft or state is PullState.MERGE_QUEUED:
         return Standing(state, None)
-    return Standing(state, owed_since(pull, reviews, events, state))
+    return Standing(state, owed_since(pull, human_reviews(pull, reviews, ours=ours), events, state))
 
 
 def owed_since(
-    pull: OpenPull, reviews: list[Review], events: list[TimelineEvent], state: PullState
+    pull: OpenPull, humans: list[Review], events: list[TimelineEvent], state: PullState
 ) -> datetime | None:
+    """Since when a review is owed, from the human reviews (`human_reviews`, oldest first)."""
     ready = max((e.at for e in events if e.kind == "ready_for_review"), default=pull.created_at)
-    humans = human_reviews(pull, reviews)
-    if state is PullState.CHANGES_REQUESTED:
-        return pushed_after_changes_requested(pull, humans, events)
     last_review = humans[-1].submitted_at if humans else None
+    if state is PullState.CHANGES_REQUESTED:
+        pushed = pushed_after_changes_requested(pull, humans, events)
+        if pushed is None or last_review is None:
+            return pushed
+        return max(pushed, last_review)  # a review since the push resets the clock too
     pending = [*pull.requested_users, *pull.requested_teams]
     if not pending:
         # Nobody asked: the PR itself waits for a first review once ready.

@@ -15,6 +15,7 @@ from process_helpers import (
     ROUTING_ONLY,
     Dev,
     HistoryRepo,
+    build_history,
     build_team_history,
     requests_to,
     serve_pull,
@@ -125,3 +126,23 @@ def test_someone_already_requested_is_not_asked_again_whatever_the_case(
     result = route_mixed(tmp_path, fake_github, fake_model, mixed_case)
     assert requests_to(fake_github) == [{"reviewers": ["Carol"], "team_reviewers": []}]
     assert "already requested or reviewed" in result.step_summary
+
+
+def test_our_own_review_with_a_users_token_is_no_human_review(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    # The action runs as a machine user (a PAT; `bot-login` names it), a plain User
+    # account to GitHub, and has already reviewed the PR. On a push, routing still runs:
+    # nobody has been requested and no person has reviewed; both wanted are asked.
+    history = build_history(tmp_path / "history")
+    event = serve_pull(fake_github, history)
+    fake_github.add_token("ghp_reviewbot", login="review-bot", user_type="User")
+    fake_github.add_review(2, "review-bot", "COMMENT", at="2024-06-01T12:10:00Z")
+    result = run_action(
+        tmp_path, fake_github, fake_model, event={**event, "action": "synchronize"},
+        token="ghp_reviewbot", inputs={**ROUTING_ONLY, "bot-login": "review-bot"},
+        workspace=history.repo.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests_to(fake_github) == [{"reviewers": ["bob", "alice"], "team_reviewers": []}]
+    assert "review-bot" not in result.step_summary

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.core.ownership import MAX_BYTES, owners_by_weight, parse_codeowners
+from reviewer.core.ownership import (
+    MAX_BYTES,
+    Owner,
+    owners_by_weight,
+    parse_codeowners,
+    split_by_organisation,
+)
 
 GITHUB_EXAMPLE = """\
 # This is a comment.
@@ -96,3 +102,15 @@ def test_an_owner_written_in_two_cases_is_one_owner() -> None:
         ("acme/web", True, 1.0),
         ("lead", False, 1.0),
     ]
+
+
+def test_teams_of_another_organisation_are_set_apart() -> None:
+    owners = [
+        Owner("Acme/web", True, 0.9),
+        Owner("other-org/web", True, 0.8),
+        Owner("lead", False, 0.7),
+        Owner("other-org/api", True, 0.6),
+    ]
+    asked, elsewhere = split_by_organisation(owners, "acme")  # any case: one organisation
+    assert [o.name for o in asked] == ["Acme/web", "lead"]
+    assert [o.name for o in elsewhere] == ["other-org/web", "other-org/api"]

@@ -55,6 +55,30 @@ def test_code_owners_are_mentioned_only_when_asked() -> None:
     assert mentions(render_routing(dry)) == []
 
 
+def test_teams_of_another_organisation_are_named_not_mentioned() -> None:
+    lead, web = Owner("lead", False, 0.7), Owner("other-org/web", True, 0.7)
+    note = (
+        "Not requestable, as teams of another organisation (GitHub requests only teams of "
+        "the repository's own organisation): `other-org/web`."
+    )
+    mixed = render_routing(
+        RoutingReport(
+            T, (), "h", fallback=(lead,), fallback_from="CODEOWNERS",
+            fallback_reason="Nobody reached `min-familiarity`", not_requestable=(web,),
+        )
+    )  # fmt: skip
+    assert mentions(mixed) == ["@lead"] and note in mixed
+    assert "requested the code owners from `CODEOWNERS`: @lead." in mixed
+    alone = render_routing(
+        RoutingReport(
+            T, (), "h", fallback_from="CODEOWNERS", fallback_reason="Nobody reached it",
+            not_requestable=(web,),
+        )
+    )  # fmt: skip
+    assert mentions(alone) == [] and note in alone
+    assert "Nobody reached it: no code owner from `CODEOWNERS` can be requested." in alone
+
+
 def test_the_section_is_read_back_from_our_earlier_summary() -> None:
     section = render_routing(RoutingReport(T, PICKS, "the history"))
     body = (

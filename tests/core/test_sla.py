@@ -54,6 +54,10 @@ def test_state_follows_each_reviewers_latest_deciding_review() -> None:
     bot = review("github-actions[bot]", "COMMENTED", h(1))
     own = review("author", "COMMENTED", h(1))
     assert pull_state(p, [bot, own], queued=False) is PullState.PENDING_REVIEW
+    # This action's own review, posted with a user's token (any case of its login).
+    ours = review("review-bot", "APPROVED", h(1))
+    assert pull_state(p, [ours], queued=False, ours="Review-Bot") is PullState.PENDING_REVIEW
+    assert standing(p, [ours], [], queued=False, ours="review-bot").owed_since == T0
     assert pull_state(p, [review("amy", "COMMENTED", h(1))], queued=False) is PullState.IN_REVIEW
     approved = [review("amy", "CHANGES_REQUESTED", h(1)), review("amy", "APPROVED", h(2))]
     assert pull_state(p, approved, queued=False) is PullState.APPROVED
@@ -94,6 +98,21 @@ def test_changes_requested_stops_the_clock_until_the_author_pushes() -> None:
     # A pushed commit dated before the request stands in for a push at the request.
     old = standing(pull(), changes, [TimelineEvent("committed", h(5), HEAD)], queued=False)
     assert old.owed_since == h(10)
+
+
+def test_a_review_after_the_push_restarts_the_clock_again() -> None:
+    # Changes requested at hour 1, the author pushes at hour 5, a reviewer comments at 10:
+    # the change request still stands, and the PR is owed a review from hour 10, not 5.
+    changes = review("amy", "CHANGES_REQUESTED", h(1), commit="b" * 40)
+    pushed = [TimelineEvent("committed", h(5), HEAD)]
+    for commenter in ("amy", "ben"):
+        reviews = [changes, review(commenter, "COMMENTED", h(10))]
+        found = standing(pull(), reviews, pushed, queued=False)
+        assert found.state is PullState.CHANGES_REQUESTED and found.owed_since == h(10)
+        assert not found.overdue(h(33), POLICY) and found.overdue(h(35), POLICY)
+    # A review before the push does not hold the clock back: it restarts at the push.
+    early = [changes, review("ben", "COMMENTED", h(3))]
+    assert standing(pull(), early, pushed, queued=False).owed_since == h(5)
 
 
 def owed(since: datetime) -> Standing:

@@ -41,6 +41,15 @@ def team_json(org: str, slug: str) -> JSON:
     }
 
 
+_NODE_PREFIX = {
+    "review_requested": "RRE",
+    "review_request_removed": "RRRE",
+    "ready_for_review": "RFRE",
+    "convert_to_draft": "CTDE",
+    "head_ref_force_pushed": "HRFPE",
+}
+
+
 class ProcessSetup:
     """Setup: :meth:`add_commit`, :meth:`load_history`, :meth:`set_team`,
     :meth:`request_review`, :meth:`add_review`, :meth:`add_event`, :meth:`set_merge_queue`;
@@ -101,9 +110,10 @@ class ProcessSetup:
         return review
 
     def add_event(self, number: int, kind: str, at: str, **fields: Any) -> None:
-        """A timeline event: `ready_for_review`, `convert_to_draft`, `head_ref_force_pushed`,
-        `review_request_removed` (give `user` or `team`), or `committed` (give `sha`; `at`
-        is the committer date)."""
+        """A timeline event: `ready_for_review`, `convert_to_draft`, `head_ref_force_pushed`
+        (give `sha`, the head it pushed), `review_request_removed` (give `user` or `team`),
+        or `committed` (give `sha`; `at` is the committer date). Only the timeline: the
+        test changes the PR itself (`draft`, `head_sha`) as the event would."""
         if kind == "committed":
             person = {"name": "Dev", "email": "dev@example.com", "date": at}
             sha = fields.get("sha", "0" * 40)
@@ -129,19 +139,35 @@ class ProcessSetup:
             )
             return
         user, team = str(fields.get("user", "")), str(fields.get("team", ""))
-        self._event(number, kind, at, fields.get("by", "octocat"), user=user, team=team)
+        sha = str(fields.get("sha", "")) if kind == "head_ref_force_pushed" else ""
+        self._event(number, kind, at, fields.get("by", "octocat"), user=user, team=team, sha=sha)
 
     def _event(
-        self, number: int, kind: str, at: str, actor: str, *, user: str = "", team: str = ""
+        self,
+        number: int,
+        kind: str,
+        at: str,
+        actor: str,
+        *,
+        user: str = "",
+        team: str = "",
+        sha: str = "",
     ) -> None:
+        """An issue event as the timeline lists it: the OpenAPI description's
+        `state-change-issue-event` fields (GitHub's common issue-event properties), and
+        for a review request the requester and the reviewer or team. A force-push's
+        `commit_id` is the head it pushed (as in GitHub's answers); other events here
+        reference no commit. Node ids carry the GraphQL type's prefix (`RFRE_` for a
+        ReadyForReviewEvent, `HRFPE_` for a HeadRefForcePushedEvent)."""
+        event_id = self.new_id()
         event: dict[str, JSON] = {
-            "id": self.new_id(),
-            "node_id": f"E_{kind}",
-            "url": repo_api(self.full_name, f"/issues/events/{number}"),
+            "id": event_id,
+            "node_id": f"{_NODE_PREFIX.get(kind, 'E')}_{event_id:08d}",
+            "url": repo_api(self.full_name, f"/issues/events/{event_id}"),
             "actor": user_json(actor),
             "event": kind,
-            "commit_id": None,
-            "commit_url": None,
+            "commit_id": sha or None,
+            "commit_url": repo_api(self.full_name, f"/commits/{sha}") if sha else None,
             "created_at": at,
             "performed_via_github_app": None,
         }

@@ -36,6 +36,7 @@ def fake(fake_github: FakeGitHub) -> FakeGitHub:
     fake_github.request_review(2, user="amy", at=AT)
     fake_github.add_review(2, "amy", "COMMENT", at=AT)
     fake_github.add_event(2, "ready_for_review", AT)
+    fake_github.add_event(2, "head_ref_force_pushed", AT, sha="a" * 40)
     fake_github.add_event(2, "committed", AT, sha="a" * 40)
     return fake_github
 
