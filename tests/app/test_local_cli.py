@@ -162,3 +162,26 @@ def test_cli_sarif_output_validates(repo: GitRepo, fake_model: FakeModelServer) 
     ]
     root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert root == repo.root.resolve().as_uri() + "/"
+
+
+def test_local_intent_is_the_flags_and_the_ranges_commit_messages_fenced(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    """Issue 13 §1 in local mode: `--title`, `--description` and the messages of the commits
+    between the fork point and the head are the stated intent, inside its own fence of the
+    user message, never in the system message."""
+    repo.write("README.md", "# Runner\n")
+    repo.commit("Document the runner\n\nIt evaluates what the deploy script sends.")
+    fake_model.model = ReadingModel([EVAL])
+    title, description = "Add a command runner", "Runs the deploy script's commands."
+    done = review(repo, fake_model, "--title", title, "--description", description)
+    assert done.returncode == 1, done.stderr
+    (request,) = fake_model.requests
+    system, user = (m["content"] for m in request["messages"])
+    start, end = user.index("===== PR INTENT START ====="), user.index("===== PR INTENT END =====")
+    intent = user[start:end]
+    for text in (title, description, "Document the runner", "It evaluates what the deploy"):
+        assert text in intent, text
+        assert text not in system
+    assert "- feature" in intent  # the branch's first commit too
+    assert "- base" not in intent  # not the base's
