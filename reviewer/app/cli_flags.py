@@ -127,7 +127,12 @@ FLAGS: tuple[Flag, ...] = (
         "max-tokens", "cap on the diff tokens reviewed in the run; no cap without it", metavar="N"
     ),
     Flag("full-files", "show small changed files whole to the model, not only hunks", switch=True),
-    Flag("context-lines", "lines of context around each change", default="6", metavar="N"),
+    Flag(
+        "context-lines",
+        "lines of context around each change (0 to 2: fewer than git's 3)",
+        default="6",
+        metavar="N",
+    ),
     Flag(
         "enclosing-scope",
         "show the function or class around each change when it fits",

@@ -4,6 +4,7 @@ scope, engine) and reconcile (what is already on the pull request, the plan, the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import Counter
@@ -25,6 +26,8 @@ from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
 from reviewer.core.fingerprint import PostedComment, is_trusted, read_finding_marker
 from reviewer.core.guidance import Guidance, load_guidance
+from reviewer.core.plan import Rejected
+from reviewer.core.recorded_extras import rejected_finding
 from reviewer.core.review_context import Intent, ReviewContext
 from reviewer.core.state import OpenFinding, PreviousReview, carry_forward, read_previous
 from reviewer.errors import GitHubError
@@ -129,7 +132,21 @@ def review(run: Run) -> Reviewed:
         context=context,
         verifier=make_verifier(settings, reviewer, run.runtime),
     )
+    if scope.reuse and previous is not None:
+        outcome = _as_recorded(outcome, previous)
     return Reviewed(pr_comments, summary, previous, guidance, scope, outcome, config)
+
+
+def _as_recorded(outcome: ReviewOutcome, previous: PreviousReview) -> ReviewOutcome:
+    """A reused review shows what it showed: its walkthrough, the context it was given, the
+    findings its verification rejected (its open findings are carried: `_carried`)."""
+    extras = previous.extras
+    return dataclasses.replace(
+        outcome,
+        walkthrough=extras.walkthrough,
+        context_used=extras.context_used,
+        rejected=tuple(Rejected(rejected_finding(r), r.reason) for r in extras.rejected),
+    )
 
 
 def _commit_messages(github: GitHubAdapter) -> list[str]:

@@ -31,7 +31,7 @@ from reviewer.core.review_context import ContextPart, ReviewContext, intent_part
 from reviewer.core.secrets_mask import mask_file, mask_secrets
 from reviewer.core.syntax import Outline
 from reviewer.core.tokens import TokenCounter, estimate_tokens
-from reviewer.core.widening import GIT_CONTEXT_LINES, Widening, widened
+from reviewer.core.widening import GIT_CONTEXT_LINES, Widening, narrowed, widened
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,8 @@ def plan_chunks(
     )
     if focus is not None:
         selected = [f for f in (_focused(file, focus) for file in selected) if f.hunks]
+    if options.context_lines < GIT_CONTEXT_LINES:
+        selected = [narrowed(file, options.context_lines) for file in selected]
     outlines: dict[str, Outline] = {}
     if options.reads_files:
         selected, outlines = widened(selected, options.widening, context, read_new_text)

@@ -81,17 +81,31 @@ class Hunk:
         return sum(1 for line in self.lines if line.kind in _CHANGED)
 
     def subset(self, lines: Sequence[DiffLine]) -> Hunk:
-        """A hunk of some of this hunk's lines, in order, its header counted anew."""
+        """A hunk of some of this hunk's lines, in order, its header counted anew. A side
+        with no line in it starts, as in git's headers, at the line before them."""
         old_numbers = [line.old_no for line in lines if line.old_no is not None]
         new_numbers = [line.new_no for line in lines if line.new_no is not None]
+        before = self._numbers_before(lines[0]) if lines else (self.old_start, self.new_start)
         return Hunk(
-            old_start=old_numbers[0] if old_numbers else self.old_start,
+            old_start=old_numbers[0] if old_numbers else before[0],
             old_len=len(old_numbers),
-            new_start=new_numbers[0] if new_numbers else self.new_start,
+            new_start=new_numbers[0] if new_numbers else before[1],
             new_len=len(new_numbers),
             section=self.section,
             lines=tuple(lines),
         )
+
+    def _numbers_before(self, first: DiffLine) -> tuple[int, int]:
+        """The old and new numbers of the last lines of this hunk before `first` (found by
+        its numbers: a copy of a line may have another kind)."""
+        old = self.old_start - 1 if self.old_len else self.old_start
+        new = self.new_start - 1 if self.new_len else self.new_start
+        for line in self.lines:
+            if (line.old_no, line.new_no) == (first.old_no, first.new_no):
+                break
+            old = line.old_no if line.old_no is not None else old
+            new = line.new_no if line.new_no is not None else new
+        return old, new
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What one review leaves for the next: the head it reviewed, whether it reviewed all of it,
-the configuration it ran with, and the findings still open.
+the configuration it ran with, the findings still open, and what else its summary showed
+(`core.recorded_extras`, for a run that reuses the review).
 
 Kept in a hidden block of our own summary comment: zlib-compressed JSON in base64, so no
 title can close the HTML comment, and compact so hundreds of findings fit. Every string in
@@ -22,6 +23,7 @@ from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.diff import FileDiff, LineKind, Side
 from reviewer.core.findings import Category, Finding
 from reviewer.core.markdown import bounded, one_line
+from reviewer.core.recorded_extras import NO_EXTRAS, RecordedExtras, read_extras
 from reviewer.core.severity import Severity
 
 # The last state block of our comment counts (a maintainer may add text below it).
@@ -53,6 +55,7 @@ class PreviousReview:
     reviewed_all: bool = False  # nothing of the PR went unreviewed at `head_sha`
     config: str = ""  # digest of what the review ran with (model, rules, options)
     readable: bool = True  # False: no state block, or one that could not be decoded
+    extras: RecordedExtras = NO_EXTRAS  # what else its summary showed
 
 
 # The state must leave the summary room under GitHub's 65,536-character limit; the visible
@@ -62,9 +65,15 @@ _RANK = MappingProxyType({"critical": 0, "warning": 1, "suggestion": 2})
 
 
 def state_block(
-    findings: Iterable[OpenFinding], *, reviewed_all: bool, config: str
+    findings: Iterable[OpenFinding],
+    *,
+    reviewed_all: bool,
+    config: str,
+    extras: RecordedExtras = NO_EXTRAS,
 ) -> tuple[str, bool]:
-    """The hidden block, and whether it holds every open finding (the most severe first)."""
+    """The hidden block, and whether it holds every open finding (the most severe first).
+    `extras` (what else the summary shows) go in only where every open finding fits
+    beside them: they are halved, then left out, before any finding is."""
     ordered = sorted(findings, key=lambda f: _RANK.get(f.severity, 3))
     rows = [_row(f) for f in ordered]
     kept = len(rows)
@@ -72,8 +81,15 @@ def state_block(
         data = {"complete": kept == len(rows), "reviewed_all": reviewed_all, "config": config}
         encoded = _encode({**data, "findings": rows[:kept]})
         if len(encoded) <= MAX_STATE_CHARS or kept == 0:
-            return f"<!-- reviewer:state v2 {encoded} -->", kept == len(rows)
+            break
         kept = kept * MAX_STATE_CHARS // len(encoded) if kept > 1 else 0
+    while kept == len(rows) and len(encoded) <= MAX_STATE_CHARS and extras:
+        with_extras = _encode({**data, "findings": rows, **extras.fields()})
+        if len(with_extras) <= MAX_STATE_CHARS:
+            encoded = with_extras
+            break
+        extras = extras.halved()
+    return f"<!-- reviewer:state v2 {encoded} -->", kept == len(rows)
 
 
 def _row(f: OpenFinding) -> list[object]:
@@ -112,6 +128,7 @@ def read_previous(summary_body: str) -> PreviousReview | None:
                 complete=data.get("complete") is True,
                 reviewed_all=data.get("reviewed_all") is True,
                 config=str(data.get("config", "")),
+                extras=read_extras(data),
             )
         # v1 (before 0.2): a JSON list of objects, with no word on completeness.
         items = json.loads(base64.b64decode(state.group(2), validate=True))

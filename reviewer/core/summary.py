@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.fingerprint import summary_marker
 from reviewer.core.markdown import cell, code_span, inert_line
+from reviewer.core.recorded_extras import recorded_extras
 from reviewer.core.render import BADGES, finding_body
 from reviewer.core.report import RunReport
 from reviewer.core.severity import Severity
@@ -246,6 +247,8 @@ def summary_parts(report: RunReport) -> SummaryParts:
         report.open_findings,
         reviewed_all=_unreviewed_count(report) == 0,
         config=report.config,
+        # For a run that reuses this review: it shows the same.
+        extras=recorded_extras(report.walkthrough, report.context_used, report.plan.rejected),
     )
     return SummaryParts(
         head=(

@@ -89,9 +89,13 @@ def verification_messages(
         f"Explanation: {f.body}"
     )
     found = ContextPart("FINDING", "The candidate finding:", described)
-    start, end = fence(code, "CODE")
+    # Every marker is chosen against all the untrusted text, as in `chunk_messages`: the
+    # model's finding quoting the code's markers cannot pose as the code, nor the code
+    # (the PR's) close the finding's fence.
+    untrusted = "\n".join([code, *(part.text for part in (*parts, found))])
+    start, end = fence(untrusted, "CODE")
     user = (
-        "".join(fenced_part(part) for part in (*parts, found))
+        "".join(fenced_part(part, untrusted) for part in (*parts, found))
         + f"The code it cites:\n{start}\n{code}\n{end}\nConfirm or reject the finding."
     )
     return [Message("system", VERIFY_PROMPT), Message("user", user)]

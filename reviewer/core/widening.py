@@ -1,14 +1,16 @@
 """Hunks widened with surrounding lines before the model sees them: `context-lines` either
 side of each hunk, the enclosing function or class when it is short, or the whole file
 (`full-files`). The surrounding lines are shown marked as such and are never commentable
-(see surrounding.py); each file's outline is parsed on the way, for related code."""
+(see surrounding.py); each file's outline is parsed on the way, for related code. Below
+git's 3, `context-lines` narrows the hunks instead (`narrowed`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reviewer.core.diff import FileDiff, FileStatus, LineKind
+from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
 from reviewer.core.full_files import FULL_FILE_MAX_FILES, FULL_FILE_MAX_LINES
 from reviewer.core.review_context import ReviewContext
 from reviewer.core.surrounding import agrees, can_widen, new_text_from_base, widen
@@ -17,6 +19,31 @@ from reviewer.core.syntax import Outline, outline
 GIT_CONTEXT_LINES = 3  # what git and GitHub's diffs show around each change
 MAX_SCOPE_LINES = 80  # a longer enclosing function is not shown whole
 MAX_CONTEXT_FILES = 100  # changed files whose text is read for context, per run
+_CHANGED = frozenset({LineKind.ADDED, LineKind.DELETED})
+
+
+def narrowed(file: FileDiff, context_lines: int) -> FileDiff:
+    """The file with at most `context_lines` (fewer than git's 3) of the diff's unchanged
+    lines around each change; a hunk whose changes then no longer meet is split in parts.
+    Every changed line stays; what GitHub takes comments on is still the whole diff's."""
+    hunks: list[Hunk] = []
+    for hunk in file.hunks:
+        changed = [i for i, line in enumerate(hunk.lines) if line.kind in _CHANGED]
+        kept = sorted(
+            {
+                j
+                for i in changed
+                for j in range(i - context_lines, i + context_lines + 1)
+                if 0 <= j < len(hunk.lines)
+            }
+        )
+        runs: list[list[DiffLine]] = []
+        for position, j in enumerate(kept):
+            if position == 0 or j != kept[position - 1] + 1:
+                runs.append([])
+            runs[-1].append(hunk.lines[j])
+        hunks.extend(hunk.subset(run) for run in runs)
+    return dataclasses.replace(file, hunks=tuple(hunks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +133,23 @@ def _wanted(file: FileDiff, options: Widening, parsed: Outline | None) -> set[in
             continue
         changed = [
             line.new_no for line in hunk.lines if line.kind is LineKind.ADDED and line.new_no
-        ] or [first + GIT_CONTEXT_LINES]
+        ] or [_deletion_point(hunk)]
         scope = parsed.enclosing(min(changed), max(changed))
         if scope is not None and scope.size <= MAX_SCOPE_LINES:
             wanted.update(range(scope.start, scope.end + 1))
     return wanted
+
+
+def _deletion_point(hunk: Hunk) -> int:
+    """The new-file line where a hunk without added lines deleted its lines: the first line
+    after them (the last before them at the end of the file). Not git's 3 lines below the
+    hunk's start: a hunk may show fewer (`narrowed`, the top of the file)."""
+    point, deleted = hunk.new_start, False
+    for line in hunk.lines:
+        if line.kind is LineKind.DELETED:
+            deleted = True
+        elif line.new_no is not None:
+            point = line.new_no
+            if deleted:
+                break
+    return point

@@ -162,3 +162,46 @@ def test_cli_sarif_output_validates(repo: GitRepo, fake_model: FakeModelServer) 
     ]
     root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert root == repo.root.resolve().as_uri() + "/"
+
+
+def test_local_intent_is_the_flags_and_the_ranges_commit_messages_fenced(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    """Issue 13 §1 in local mode: `--title`, `--description` and the messages of the commits
+    between the fork point and the head are the stated intent, inside its own fence of the
+    user message, never in the system message."""
+    repo.write("README.md", "# Runner\n")
+    repo.commit("Document the runner\n\nIt evaluates what the deploy script sends.")
+    fake_model.model = ReadingModel([EVAL])
+    title, description = "Add a command runner", "Runs the deploy script's commands."
+    done = review(repo, fake_model, "--title", title, "--description", description)
+    assert done.returncode == 1, done.stderr
+    (request,) = fake_model.requests
+    system, user = (m["content"] for m in request["messages"])
+    start, end = user.index("===== PR INTENT START ====="), user.index("===== PR INTENT END =====")
+    intent = user[start:end]
+    for text in (title, description, "Document the runner", "It evaluates what the deploy"):
+        assert text in intent, text
+        assert text not in system
+    assert "- feature" in intent  # the branch's first commit too
+    assert "- base" not in intent  # not the base's
+
+
+def test_context_lines_below_three_narrow_what_the_model_sees(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    """`--context-lines 0`: the changed lines alone (git's diff carries 3 around each); the
+    finding on a changed line is still reported on it."""
+    fake_model.model = ReadingModel([EVAL])
+    off = ("--enclosing-scope", "false", "--related-context-tokens", "0")
+
+    def diff_kinds(args: tuple[str, ...]) -> set[str]:
+        done = review(repo, fake_model, *off, *args)
+        assert done.returncode == 1, done.stderr
+        assert "critical [security] eval() of input" in done.stdout
+        user = fake_model.requests[-1]["messages"][1]["content"]
+        diff = user[user.index("===== DIFF START =====") : user.index("===== DIFF END =====")]
+        return {line.split(" ", 1)[1][:1] for line in diff.splitlines() if line[:1].isdigit()}
+
+    assert diff_kinds(("--context-lines", "3")) == {" ", "+", "-"}
+    assert diff_kinds(("--context-lines", "0")) == {"+", "-"}
