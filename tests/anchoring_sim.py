@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reviewer.core.anchoring import Placement, anchor_finding
-from reviewer.core.diff import CommentableIndex, DiffLine, FileDiff, LineKind, parse_diff
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import DiffLine, FileDiff, LineKind, parse_diff
 from reviewer.core.findings import Finding
 from reviewer.core.plan import Limits, plan_publication
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from reviewer.core.anchoring import AnchoredFinding, anchor_finding
-from reviewer.core.diff import CommentableIndex, parse_diff
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import parse_diff
 from reviewer.core.findings import Finding
 
 DIFF = """\

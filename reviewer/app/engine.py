@@ -17,7 +17,7 @@ from reviewer.app.workers import DaemonThreadPool
 from reviewer.core.anchoring import AnchoredFinding, anchor_findings
 from reviewer.core.chunk_plan import ReviewOptions, plan_chunks
 from reviewer.core.chunking import Chunk, split_chunk
-from reviewer.core.diff import CommentableIndex
+from reviewer.core.commentable import CommentableIndex
 from reviewer.core.filters import SkippedFile
 from reviewer.core.findings import FileNote, Finding
 from reviewer.core.plan import Rejected, dedupe

@@ -13,7 +13,8 @@ from reviewer.app.engine import ReviewOutcome
 from reviewer.app.git import git
 from reviewer.app.pipeline import Conclusion
 from reviewer.core.anchoring import AnchoredFinding, Placement
-from reviewer.core.diff import Side, display_path
+from reviewer.core.diff import Side
+from reviewer.core.git_paths import display_path
 from reviewer.core.json_report import report_json
 from reviewer.core.markdown import clean, code_span, fenced, inert_line, one_line
 from reviewer.core.policy import Verdict

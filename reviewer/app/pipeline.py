@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from reviewer.app.settings import Settings
 from reviewer.core.anchoring import AnchoredFinding
+from reviewer.core.commentable import CommentableIndex
 from reviewer.core.config import RepoConfig
-from reviewer.core.diff import CommentableIndex
 from reviewer.core.plan import (
     Limits,
     PublishPlan,

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reviewer.core.chunking import Chunk
-from reviewer.core.diff import CommentableIndex, FileDiff, LineRef, Side, unquote_git_path
+from reviewer.core.commentable import CommentableIndex, LineRef
+from reviewer.core.diff import FileDiff, Side
 from reviewer.core.findings import Finding
 from reviewer.core.fingerprint import fingerprint, legacy_fingerprints
+from reviewer.core.git_paths import unquote_git_path
 
 
 class Placement(StrEnum):

@@ -14,16 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reviewer.core.chunking import Chunk, build_chunks, compress_deletions
+from reviewer.core.commentable import CommentableIndex
 from reviewer.core.config import RepoConfig
 from reviewer.core.context_windows import chunk_budget
-from reviewer.core.diff import (
-    CommentableIndex,
-    DiffLine,
-    FileDiff,
-    Hunk,
-    LineKind,
-    parse_diff,
-)
+from reviewer.core.diff import DiffLine, FileDiff, Hunk, LineKind, parse_diff
 from reviewer.core.filters import SkippedFile, select_files
 from reviewer.core.prompt import chunk_messages
 from reviewer.core.related import RepositoryIndex, related_part, related_snippets

@@ -11,8 +11,9 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind, display_path
+from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind
 from reviewer.core.filters import SkippedFile
+from reviewer.core.git_paths import display_path
 from reviewer.core.tokens import TokenCounter
 
 # How the counts add up exactly. Every text is counted with the newline that ends it in a

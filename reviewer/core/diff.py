@@ -7,8 +7,7 @@ GitHub accepts an inline comment on an added or context line by its new-file num
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -17,6 +16,7 @@ from typing import Any, NamedTuple
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
+from reviewer.core.git_paths import unquote_git_path
 from reviewer.errors import ReviewerError
 
 
@@ -213,37 +213,6 @@ def _diff_path(raw: str | None, prefix: str) -> str | None:
     return path[len(prefix) :] if path.startswith(prefix) else path
 
 
-_C_ESCAPES = MappingProxyType(
-    {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
-)
-_OCTAL = re.compile("[0-7]{3}")
-
-
-def unquote_git_path(text: str) -> str:
-    """Undo git's C-style quoting of a path (core.quotepath, or a `"`, tab or newline in the
-    name): `"\\303\\251.py"` is `é.py`. An unquoted path is returned as it is."""
-    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
-        return text
-    body, out, i = text[1:-1], bytearray(), 0
-    while i < len(body):
-        char = body[i]
-        if char != "\\" or i + 1 == len(body):
-            out += char.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        following = body[i + 1]
-        if following in _C_ESCAPES:
-            out.append(_C_ESCAPES[following])
-            i += 2
-        elif _OCTAL.fullmatch(body[i + 1 : i + 4]):
-            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
-            i += 4
-        else:
-            out += char.encode()
-            i += 1
-    return out.decode("utf-8", "replace")
-
-
 def _mode_change(info: list[str]) -> tuple[str, str] | None:
     old = next((line[9:] for line in info if line.startswith("old mode ")), None)
     new = next((line[9:] for line in info if line.startswith("new mode ")), None)
@@ -287,101 +256,3 @@ def _hunk(h: Any) -> Hunk:
         section=h.section_header.strip(),
         lines=lines,
     )
-
-
-_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
-_QUOTE_BACK = MappingProxyType({chr(code): "\\" + name for name, code in _C_ESCAPES.items()})
-
-
-def display_path(path: str) -> str:
-    """A path for one line of text (a prompt's `File:` line, a summary): as is, or C-quoted
-    the way git quotes it when it holds a control character (a newline!), `"` or `\\`."""
-    if not _NEEDS_QUOTES.search(path):
-        return path
-    return (
-        '"'
-        + "".join(
-            _QUOTE_BACK.get(c, f"\\{ord(c):03o}" if ord(c) < 32 or ord(c) == 127 else c)
-            for c in path
-        )
-        + '"'
-    )
-
-
-class LineRef(NamedTuple):
-    """Where a commentable line sits: its hunk (multi-line comments stay in one) and text.
-    (A NamedTuple: an index of a large diff makes one per line.)"""
-
-    hunk: int
-    line: DiffLine
-
-
-_DELETED, _CONTEXT = LineKind.DELETED, LineKind.CONTEXT
-_LEFT, _RIGHT = Side.LEFT, Side.RIGHT
-
-
-class CommentableIndex:
-    """For every file, the (line, side) pairs GitHub accepts an inline comment on.
-
-    A file's entries are built on first use: anchoring looks at few files of a big diff."""
-
-    def __init__(self, files: Iterable[FileDiff] = ()) -> None:
-        self._files = {file.path: file for file in files}
-        self._entries: dict[str, dict[tuple[int, Side], LineRef]] = {}
-        self._sides: dict[tuple[str, Side], list[tuple[int, LineRef, str]]] = {}
-
-    @classmethod
-    def build(cls, files: Iterable[FileDiff]) -> CommentableIndex:
-        return cls(files)
-
-    @property
-    def paths(self) -> frozenset[str]:
-        return frozenset(self._files)
-
-    def _entries_of(self, path: str) -> dict[tuple[int, Side], LineRef]:
-        entries = self._entries.get(path)
-        if entries is None:
-            entries = {}
-            file = self._files.get(path)
-            # Hot when a large diff is indexed: no property or enum-descriptor access. A
-            # prompt's surrounding lines are indexed too (RIGHT, by their new number), so a
-            # finding on one stays on it; the PR's own index never holds them.
-            deleted, context, left, right = _DELETED, _CONTEXT, _LEFT, _RIGHT
-            new_ref = tuple.__new__  # a NamedTuple's own __new__ is a Python function
-            for hunk_no, hunk in enumerate(file.hunks if file else ()):
-                for line in hunk.lines:
-                    ref = new_ref(LineRef, (hunk_no, line))
-                    if line.kind is deleted:
-                        entries[(line.old_no, left)] = ref  # type: ignore[index]
-                        continue
-                    entries[(line.new_no, right)] = ref  # type: ignore[index]
-                    # A context line can also be addressed from the LEFT by its old number.
-                    if line.kind is context and line.old_no is not None:
-                        entries.setdefault((line.old_no, left), ref)
-            self._entries[path] = entries
-        return entries
-
-    def lookup(self, path: str, line: int, side: Side = Side.RIGHT) -> LineRef | None:
-        return self._entries_of(path).get((line, side))
-
-    def is_commentable(self, path: str, line: int, side: Side = Side.RIGHT) -> bool:
-        return self.lookup(path, line, side) is not None
-
-    def lines_of(self, path: str) -> Iterator[tuple[int, Side, LineRef]]:
-        for (number, side), ref in self._entries_of(path).items():
-            yield number, side, ref
-
-    def lines_on(self, path: str, side: Side) -> list[tuple[int, LineRef, str]]:
-        """The lines of one side, each once (a context line counts on the RIGHT only: its
-        LEFT entry is the same line), with their text stripped of all whitespace. Listed
-        once per file and side: anchoring matches quotes against them."""
-        key = (path, side)
-        found = self._sides.get(key)
-        if found is None:
-            found = [
-                (number, ref, "".join(ref.line.text.split()))
-                for (number, line_side), ref in self._entries_of(path).items()
-                if line_side is side and ref.line.side is side
-            ]
-            self._sides[key] = found
-        return found

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reviewer.core.anchoring import AnchoredFinding, Placement
-from reviewer.core.diff import CommentableIndex, Side
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import Side
 from reviewer.core.markdown import one_line
 from reviewer.core.severity import Severity
 from reviewer.core.state import OpenFinding, as_anchored

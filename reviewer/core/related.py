@@ -14,7 +14,8 @@ from functools import lru_cache
 from posixpath import dirname
 
 from reviewer.core.chunking import Chunk
-from reviewer.core.diff import LineKind, display_path
+from reviewer.core.diff import LineKind
+from reviewer.core.git_paths import display_path
 from reviewer.core.review_context import ContextPart, Repository
 from reviewer.core.syntax import Outline, Span, family_of, outline
 from reviewer.core.tokens import TokenCounter

@@ -4,7 +4,8 @@ import pytest
 
 from reviewer.core.anchoring import Placement, anchor_finding, chunk_index, resolve_path
 from reviewer.core.chunking import build_chunks
-from reviewer.core.diff import CommentableIndex, Side, parse_diff
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import Side, parse_diff
 from reviewer.core.findings import Finding
 
 DIFF = """\

@@ -15,7 +15,8 @@ from reviewer.core.anchoring import (
     resolve_path,
 )
 from reviewer.core.chunking import Chunk, build_chunks
-from reviewer.core.diff import CommentableIndex, Side, parse_diff
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import Side, parse_diff
 from reviewer.core.findings import Finding
 from reviewer.core.fingerprint import fingerprint
 

@@ -6,15 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.core.chunking import build_chunks, render_line, review_priority
-from reviewer.core.diff import (
-    CommentableIndex,
-    DiffLine,
-    FileDiff,
-    FileStatus,
-    Hunk,
-    LineKind,
-    Side,
-)
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import DiffLine, FileDiff, FileStatus, Hunk, LineKind, Side
 
 
 def words(text: str) -> int:

@@ -3,14 +3,8 @@ from pathlib import Path
 import pytest
 from fakes.git_repo import GitRepo
 
-from reviewer.core.diff import (
-    CommentableIndex,
-    DiffParseError,
-    FileStatus,
-    LineKind,
-    Side,
-    parse_diff,
-)
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import DiffParseError, FileStatus, LineKind, Side, parse_diff
 
 MODIFIED = """\
 diff --git a/app.py b/app.py

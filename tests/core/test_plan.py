@@ -6,7 +6,8 @@ import dataclasses
 from core_helpers import anchored, index
 
 from reviewer.core.anchoring import Placement, anchor_finding
-from reviewer.core.diff import CommentableIndex, Side, parse_diff
+from reviewer.core.commentable import CommentableIndex
+from reviewer.core.diff import Side, parse_diff
 from reviewer.core.findings import Finding
 from reviewer.core.plan import (
     MAX_FINDINGS_PER_COMMENT,
