@@ -7,14 +7,23 @@ name upper-cased and its dashes kept (`INPUT_API-KEY`); the underscore spelling
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
+from reviewer.app.input_values import (
+    bool_value,
+    choice_value,
+    fail_on_value,
+    int_value,
+    min_severity_value,
+    minutes_value,
+    model_options_value,
+    optional_int_value,
+    pricing_value,
+    profiles_value,
+    split_globs,
+)
 from reviewer.app.process_settings import (
     PROCESS_INPUT_NAMES,
     ProcessSettings,
@@ -24,8 +33,7 @@ from reviewer.core.concurrency import DEFAULT_CAP, MAX_CAP
 from reviewer.core.guidance import DEFAULT_CONFIG_FILE, DEFAULT_RULES_FILE, GuidanceSources
 from reviewer.core.policy import OnUnreviewed
 from reviewer.core.pricing import Pricing
-from reviewer.core.prompt import PROFILES
-from reviewer.core.severity import FAIL_ON_CHOICES, Severity, parse_fail_on
+from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
 
 # The public interface: keep in step with action.yml (a test checks it).
@@ -82,22 +90,6 @@ DEFAULT_TIME_LIMIT_MIN = 20
 DEFAULT_CONTEXT_LINES = 6
 DEFAULT_RELATED_CONTEXT_TOKENS = 800
 MAX_CONTEXT_LINES = 200
-
-# Parameters `model-options` may set: the ones OpenAI-compatible servers commonly accept.
-MODEL_OPTIONS = frozenset(
-    {
-        "temperature",
-        "top_p",
-        "seed",
-        "max_completion_tokens",
-        "max_tokens",
-        "reasoning_effort",
-        "verbosity",
-        "service_tier",
-        "frequency_penalty",
-        "presence_penalty",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -207,33 +199,34 @@ def build_settings(
         base_url=base_url,
         rules=get("rules"),
         rules_file=get("rules-file") or DEFAULT_RULES_FILE,
-        fail_on=_fail_on(get("fail-on") or "critical", what("fail-on")),
-        max_chunk_tokens=_optional_int(
+        fail_on=fail_on_value(get("fail-on") or "critical", what("fail-on")),
+        max_chunk_tokens=optional_int_value(
             get("max-chunk-tokens"), what("max-chunk-tokens"), minimum=500
         ),
-        max_comments=_int(
+        max_comments=int_value(
             get("max-comments"), what("max-comments"), DEFAULT_MAX_COMMENTS, minimum=0
         ),
         include=split_globs(get("include")),
         exclude=split_globs(get("exclude")),
-        dry_run=_bool(get("dry-run"), what("dry-run")),
-        concurrency=_int(
+        dry_run=bool_value(get("dry-run"), what("dry-run")),
+        concurrency=int_value(
             get("concurrency"),
             what("concurrency"),
             DEFAULT_CONCURRENCY,
             minimum=1,
             maximum=MAX_CONCURRENCY,
         ),
-        max_tokens=_optional_int(get("max-tokens"), what("max-tokens"), minimum=1000),
+        max_tokens=optional_int_value(get("max-tokens"), what("max-tokens"), minimum=1000),
         api_version=get("api-version") or None,
-        model_options=_model_options(get("model-options"), what("model-options")),
-        pricing=_pricing(get("pricing"), what("pricing")),
-        time_limit_s=60.0 * _minutes(get("time-limit"), what("time-limit"), DEFAULT_TIME_LIMIT_MIN),
+        model_options=model_options_value(get("model-options"), what("model-options")),
+        pricing=pricing_value(get("pricing"), what("pricing")),
+        time_limit_s=60.0
+        * minutes_value(get("time-limit"), what("time-limit"), DEFAULT_TIME_LIMIT_MIN),
         pr_number=get("pr-number"),
-        review_drafts=_bool(get("review-drafts"), what("review-drafts")),
-        profiles=_profiles(get("profile"), what("profile")),
-        min_severity=_min_severity(get("min-severity"), what("min-severity")),
-        max_comments_per_file=_int(
+        review_drafts=bool_value(get("review-drafts"), what("review-drafts")),
+        profiles=profiles_value(get("profile"), what("profile")),
+        min_severity=min_severity_value(get("min-severity"), what("min-severity")),
+        max_comments_per_file=int_value(
             get("max-comments-per-file"),
             what("max-comments-per-file"),
             DEFAULT_MAX_COMMENTS_PER_FILE,
@@ -242,22 +235,22 @@ def build_settings(
         config_file=get("config-file") or DEFAULT_CONFIG_FILE,
         context_files=split_globs(get("context-files")),
         sarif_file=get("sarif-file"),
-        full_files=_bool(get("full-files"), what("full-files")),
+        full_files=bool_value(get("full-files"), what("full-files")),
         request_timeout_s=float(
-            _int(get("request-timeout"), what("request-timeout"), 120, minimum=1, maximum=3600)
+            int_value(get("request-timeout"), what("request-timeout"), 120, minimum=1, maximum=3600)
         ),
-        on_unreviewed=_choice(get("on-unreviewed"), what("on-unreviewed"), OnUnreviewed),
+        on_unreviewed=choice_value(get("on-unreviewed"), what("on-unreviewed"), OnUnreviewed),
         bot_login=get("bot-login"),
         findings_file=get("findings-file") or DEFAULT_FINDINGS_FILE,
-        context_lines=_int(
+        context_lines=int_value(
             get("context-lines"),
             what("context-lines"),
             DEFAULT_CONTEXT_LINES,
             minimum=0,
             maximum=MAX_CONTEXT_LINES,
         ),
-        enclosing_scope=_bool(get("enclosing-scope") or "true", what("enclosing-scope")),
-        related_context_tokens=_int(
+        enclosing_scope=bool_value(get("enclosing-scope") or "true", what("enclosing-scope")),
+        related_context_tokens=int_value(
             get("related-context-tokens"),
             what("related-context-tokens"),
             DEFAULT_RELATED_CONTEXT_TOKENS,
@@ -265,160 +258,6 @@ def build_settings(
             maximum=20_000,
         ),
         context_report=get("context-report"),
-        verify=_bool(get("verify"), what("verify")),
+        verify=bool_value(get("verify"), what("verify")),
         process=process,
     )
-
-
-def split_globs(value: str) -> tuple[str, ...]:
-    """Globs separated by newlines or commas; blanks dropped."""
-    return tuple(part.strip() for part in re.split(r"[\n,]", value) if part.strip())
-
-
-# The helpers below get `what`: the setting as the user wrote it ("input fail-on",
-# "--fail-on"), for their messages.
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _fail_on(value: str, what: str) -> Severity | None:
-    try:
-        return parse_fail_on(value)
-    except ValueError:
-        raise ConfigError(
-            f"Unknown value {value!r} for {what}.",
-            hint=f"Use one of: {', '.join(FAIL_ON_CHOICES)}.",
-        ) from None
-
-
-_TRUE = frozenset({"true", "yes", "1", "on"})
-_FALSE = frozenset({"false", "no", "0", "off", ""})
-
-
-def _bool(value: str, what: str) -> bool:
-    lowered = value.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ConfigError(f"{_sentence(what)} must be true or false, not {value!r}.")
-
-
-def _int(value: str, what: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
-    parsed = _optional_int(value, what, minimum=minimum)
-    if parsed is None:
-        return default
-    if maximum is not None and parsed > maximum:
-        raise ConfigError(f"{_sentence(what)} is {parsed}; the largest allowed value is {maximum}.")
-    return parsed
-
-
-def _optional_int(value: str, what: str, *, minimum: int) -> int | None:
-    if not value:
-        return None
-    try:
-        parsed = int(value)
-    except ValueError:
-        raise ConfigError(f"{_sentence(what)} must be a whole number, not {value!r}.") from None
-    if parsed < minimum:
-        raise ConfigError(f"{_sentence(what)} is {parsed}; it must be at least {minimum}.")
-    return parsed
-
-
-def _minutes(value: str, what: str, default: float, *, maximum: float = 360) -> float:
-    """Minutes, decimals allowed (`0.5` is 30 seconds)."""
-    if not value:
-        return default
-    try:
-        minutes = float(value)
-    except ValueError:
-        minutes = math.nan
-    if not math.isfinite(minutes):
-        raise ConfigError(
-            f"{_sentence(what)} must be a number of minutes (e.g. 20 or 0.5), not {value!r}."
-        )
-    if not 0 < minutes <= maximum:
-        raise ConfigError(
-            f"{_sentence(what)} is {value}; it must be more than 0 and at most {maximum:g} minutes."
-        )
-    return minutes
-
-
-def _json_object(value: str, what: str, example: str) -> dict[str, Any]:
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError as error:
-        raise ConfigError(
-            f"{_sentence(what)} is not valid JSON ({error.msg} at column {error.colno}).",
-            hint=f"Write a JSON object, e.g. {example}.",
-        ) from None
-    if not isinstance(parsed, dict):
-        raise ConfigError(f"{_sentence(what)} must be a JSON object, e.g. {example}.")
-    return parsed
-
-
-def _model_options(value: str, what: str) -> dict[str, Any]:
-    if not value:
-        return {}
-    options = _json_object(value, what, '{"temperature": 0.2}')
-    unknown = sorted(set(options) - MODEL_OPTIONS)
-    if unknown:
-        raise ConfigError(
-            f"{_sentence(what)} has unsupported keys: {', '.join(unknown)}.",
-            hint=f"Allowed keys: {', '.join(sorted(MODEL_OPTIONS))}.",
-        )
-    return options
-
-
-def _pricing(value: str, what: str) -> Pricing | None:
-    if not value:
-        return None
-    data = _json_object(value, what, '{"input": 0.4, "output": 1.6}')
-    try:
-        return Pricing(
-            input=float(data["input"]),
-            output=float(data["output"]),
-            cached_input=float(data.get("cached_input", data["input"])),
-        )
-    except (KeyError, TypeError, ValueError):
-        raise ConfigError(
-            f"{_sentence(what)} needs numbers for `input` and `output` (USD per million tokens).",
-            hint='E.g. {"input": 0.4, "cached_input": 0.1, "output": 1.6}.',
-        ) from None
-
-
-def _profiles(value: str, what: str) -> tuple[str, ...]:
-    names = split_globs(value.lower()) or ("general",)
-    unknown = [name for name in names if name not in PROFILES]
-    if unknown:
-        raise ConfigError(
-            f"Unknown profile {', '.join(map(repr, unknown))} in {what}.",
-            hint=f"Use one or more of: {', '.join(PROFILES)} (comma-separated).",
-        )
-    return names
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def _choice(value: str, what: str, choices: type[E]) -> E:
-    """One of an enum's values; empty means the first (the default)."""
-    allowed = [member.value for member in choices]
-    try:
-        return choices(value.lower() or allowed[0])
-    except ValueError:
-        raise ConfigError(
-            f"Unknown {what} value {value!r}.", hint=f"Use one of: {', '.join(allowed)}."
-        ) from None
-
-
-def _min_severity(value: str, what: str) -> Severity:
-    try:
-        return Severity(value.lower() or "suggestion")
-    except ValueError:
-        raise ConfigError(
-            f"Unknown value {value!r} for {what}.",
-            hint="Use one of: suggestion, warning, critical.",
-        ) from None

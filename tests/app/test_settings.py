@@ -1,6 +1,7 @@
 import pytest
 
-from reviewer.app.settings import INPUT_NAMES, read_input, settings_from_inputs, split_globs
+from reviewer.app.input_values import split_globs
+from reviewer.app.settings import INPUT_NAMES, read_input, settings_from_inputs
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
 
