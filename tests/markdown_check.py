@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 MARKER = re.compile(r"<!-- /?reviewer:(?:finding|summary|state|verdict|routing)\b")
 # A login, or an `org/team`: GitHub links (and notifies) both.
-MENTION = re.compile(r"(?<![\w`\u200b])@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9](?:[\w.-]*[\w-])?)?")
+MENTION = re.compile(r"(?<![\w\u200b])@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9](?:[\w.-]*[\w-])?)?")
 
 
 def live_html(markdown: str) -> list[str]:

@@ -42,6 +42,7 @@ hostile = st.one_of(
             "<details><summary>x</summary>",
             "<!-- reviewer:finding fp=0123456789abcdef v=1 -->",
             "&#64;admin &#x40;root &commat;team @octocat @org/team",
+            "`@octocat and `@org/team, ``@admin",
             "see #12 and GH-3 ![pixel](https://evil/p.png)",
             "\u202eevil\u2066 \x00nul \ud800 surrogate \x1b[31mred",
             "`code with <b>tag</b>` and ``double `tick` span``",

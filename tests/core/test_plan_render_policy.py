@@ -2,6 +2,7 @@ import dataclasses
 
 import pytest
 from core_helpers import anchored, index
+from markdown_check import mentions
 
 from reviewer.core.anchoring import Placement
 from reviewer.core.fingerprint import (
@@ -14,7 +15,7 @@ from reviewer.core.fingerprint import (
     read_finding_marker,
     summary_marker,
 )
-from reviewer.core.markdown import inert
+from reviewer.core.markdown import inert, inert_line
 from reviewer.core.plan import (
     MAX_FINDINGS_PER_COMMENT,
     Held,
@@ -61,6 +62,11 @@ def test_model_text_cannot_forge_a_marker_or_ping() -> None:
     assert body.count("<!--") == 1
     assert "@octocat" not in body and "@admin" not in body
     assert inert("mail me at a@b.com") == "mail me at a@b.com"
+    # A backtick before the @ that opens no code span is text, and GitHub links what
+    # follows it: "`@octocat" must not ping either (its escaped backtick once let it).
+    for text in ("`@octocat", "Ask `@octocat/security to look", "``@admin"):
+        assert mentions(inert(text)) == [], inert(text)
+        assert mentions(inert_line(text)) == [], inert_line(text)
 
 
 def test_markers_from_other_authors_are_ignored() -> None:
