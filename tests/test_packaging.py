@@ -280,7 +280,7 @@ def test_settings_reads_exactly_the_action_inputs(action: dict[str, Any]) -> Non
 
 
 def test_program_writes_exactly_the_action_outputs(action: dict[str, Any]) -> None:
-    # OUTPUT_NAMES lives in reviewer/actions_io.py (the Actions outputs file writer).
+    # OUTPUT_NAMES lives in reviewer/app/actions_io.py (the Actions outputs file writer).
     import reviewer.app.actions_io
 
     names = reviewer.app.actions_io.OUTPUT_NAMES
