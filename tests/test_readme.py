@@ -66,4 +66,4 @@ def test_the_newcomer_commands_come_first_and_stay_true() -> None:
     args = build_parser().parse_args(review.split("scripts/dev ", 1)[1].split())
     assert (args.command, args.base) == ("review", "main")
     intro = README.split("## Start here", 1)[1].split("\n## ", 1)[0]
-    assert re.search(r"run the tests \((?:about )?\d+(?:–\d+)? s on a 2-core machine", intro)
+    assert re.search(r"run the tests \((?:about )?\d+(?:\u2013\d+)? s on a 2-core machine", intro)

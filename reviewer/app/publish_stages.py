@@ -195,10 +195,13 @@ def _unreviewed_file(finding: AnchoredFinding) -> str:
     return f" (names {finding.path}, not a file of this review)"
 
 
+_UNPOSTABLE = (Held.NO_PERMISSION, Held.NOT_POSTED)
+
+
 def _annotate(report: RunReport) -> None:
-    """Each finding at most once: the ones the token could not post as comments, then the
+    """Each finding at most once: the ones that could not be posted as comments, then the
     failing ones not among them; then what was not reviewed."""
-    unpostable = [e.finding for e in report.plan.summary_only if e.kind is Held.NO_PERMISSION]
+    unpostable = [e.finding for e in report.plan.summary_only if e.kind in _UNPOSTABLE]
     annotate(unpostable)
     shown = {id(f) for f in unpostable}
     failing: Sequence[AnchoredFinding] = [f for f in report.verdict.failing if id(f) not in shown]

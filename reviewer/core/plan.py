@@ -92,6 +92,7 @@ class Held(StrEnum):
     OVER_LIMIT = "over-limit"  # `max-comments`, `max-comments-per-file`, or per comment
     REFUSED = "refused"  # GitHub answered 422 for this comment
     NO_PERMISSION = "no-permission"  # the token may not post review comments
+    NOT_POSTED = "not-posted"  # GitHub failed to post the review (an outage, a rate limit)
     CARRIED = "carried"  # still open from an earlier review, never posted inline
 
 

@@ -21,6 +21,7 @@ from reviewer import __version__
 from reviewer.core.fingerprint import read_finding_marker
 from reviewer.core.plan import CommentGroup, Held, PublishPlan, SummaryEntry, posted_url
 from reviewer.core.render import render_comment
+from reviewer.errors import GitHubError
 from reviewer.github.adapter import GitHubAdapter, ReviewComment
 from reviewer.github.errors import GitHubPermissionError, GitHubUnprocessable
 
@@ -57,18 +58,32 @@ def publish_inline(
             return Published(plan)
     pairs = [(group, review_comment(group)) for group in plan.new_inline]
     try:
-        return _post(github, head_sha, plan, pairs, refused=[])
-    except GitHubUnprocessable as error:
-        log.warning("GitHub refused the review (%s); finding the refused comment(s).", error)
-        refused = _refused(github, head_sha, pairs)
-        accepted = [pair for pair in pairs if pair not in refused]
-        return _post(github, head_sha, plan, accepted, refused=refused)
+        try:
+            return _post(github, head_sha, plan, pairs, refused=[])
+        except GitHubUnprocessable as error:
+            log.warning("GitHub refused the review (%s); finding the refused comment(s).", error)
+            refused = _refused(github, head_sha, pairs)
+            accepted = [pair for pair in pairs if pair not in refused]
+            return _post(github, head_sha, plan, accepted, refused=refused)
     except GitHubPermissionError as error:
         moved = [
             SummaryEntry(f, "the token may not post review comments", Held.NO_PERMISSION)
             for f in plan.inline_findings
         ]
         note = f"{error.message} {PERMISSION_HINT} Findings are reported as annotations instead."
+        return Published(_without_inline(plan, moved), notes=(note,))
+    except GitHubError as error:
+        # GitHub failed (an outage, a rate limit past its retries): the findings still
+        # reach the summary, the step summary and the findings file; a fresh review posts
+        # them inline (or finds them posted, if the review landed after all).
+        moved = [
+            SummaryEntry(f, "GitHub failed to post the review", Held.NOT_POSTED)
+            for f in plan.inline_findings
+        ]
+        note = (
+            f"Could not post the review: {error.message} Its {len(moved)} finding(s) are "
+            "listed in the summary instead; `/review` (or a new full review) posts them inline."
+        )
         return Published(_without_inline(plan, moved), notes=(note,))
 
 

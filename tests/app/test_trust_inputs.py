@@ -51,6 +51,46 @@ def test_github_failing_the_summary_edit_keeps_the_verdict_and_outputs(
     assert "eval() of input" in again.step_summary
 
 
+def test_a_review_github_fails_to_post_still_delivers_its_findings_then_posts_them_once(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    add_event_pull(fake_github, make_diff(tmp_path))
+    fake_model.model = ReadingModel([EVAL])
+    # A secondary rate limit that outlasts the retries: the review never lands.
+    limited = {"message": "You have exceeded a secondary rate limit."}
+    fake_github.fail_next(
+        "POST", r"/pulls/\d+/reviews$", 403, headers={"Retry-After": "1"}, body=limited, times=50
+    )
+    result = run_action(tmp_path, fake_github, fake_model)
+    assert "Traceback" not in result.stdout + result.stderr
+    # The verdict is the findings': they were reviewed, only the comment failed.
+    assert result.returncode == 1 and result.outputs["verdict"] == "fail"
+    assert fake_github.review_comments == []
+    (summary,) = fake_github.issue_comments
+    assert "eval() of input" in str(summary["body"]) and "GitHub failed to post the review" in (
+        str(summary["body"])
+    )
+    assert "eval() of input" in result.step_summary
+    assert any(line.startswith("::error") and "eval() of input" in line
+               for line in result.stdout.splitlines())  # fmt: skip
+    assert "Could not post the review" in result.stdout
+    report = json.loads((tmp_path / "workspace" / "reviewer-findings.json").read_text())
+    assert [f["title"] for f in report["findings"]] == ["eval() of input"]
+    fake_github.faults.clear()  # GitHub is back
+    # A re-run shows the recorded review again: the finding stays in the summary (the
+    # record keeps no comment to post) and the check still fails.
+    again = run_action(tmp_path, fake_github, fake_model)
+    assert again.returncode == 1 and fake_github.review_comments == []
+    assert "eval() of input" in str(fake_github.issue_comments[0]["body"])
+    # A fresh review (`/review`, a dispatch) posts it inline, once; the summary is edited.
+    dispatch = {"event_name": "workflow_dispatch", "event": {"inputs": {"pr-number": "2"}}}
+    fresh = run_action(tmp_path, fake_github, fake_model, **dispatch)
+    assert fresh.returncode == 1
+    assert len(fake_github.review_comments) == 1 and len(fake_github.issue_comments) == 1
+    run_action(tmp_path, fake_github, fake_model, **dispatch)
+    assert len(fake_github.review_comments) == 1
+
+
 def test_a_lone_surrogate_from_the_model_is_written_safely(
     tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
