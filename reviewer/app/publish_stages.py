@@ -29,7 +29,7 @@ from reviewer.core.summary import (
 from reviewer.errors import GitHubError
 from reviewer.github.event import DISMISSAL, REQUESTED
 from reviewer.github.publish import Published, publish_inline
-from reviewer.github.summary_comment import upsert_summary
+from reviewer.github.summary_comment import summaries_among, upsert_summary
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def publish(run: Run, reviewed: Reviewed, reconciled: Reconciled) -> Delivered:
             head_sha=report.head_sha,
             existing=reviewed.summary,
             identity=run.identity,
+            duplicates=summaries_among(reviewed.pr_comments, run.identity)[1:],
         )
         notes.extend([note] if note else [])
         if run.target.action in (REQUESTED, DISMISSAL):

@@ -178,4 +178,4 @@ class PullProcessCalls(GitHubWrites):
             )
         except GithubException as error:
             if error.status != 404:
-                raise translate(error, "delete a duplicate SLA comment") from None
+                raise translate(error, "delete a duplicate comment of ours") from None

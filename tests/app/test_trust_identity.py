@@ -196,6 +196,38 @@ def test_a_run_that_lands_meanwhile_is_seen_before_writing(
     assert "Secret" in summary["body"]
 
 
+def test_two_runs_creating_a_summary_at_once_converge_on_the_oldest(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """Both runs read the comments before either wrote: each creates a summary. The one
+    whose comment is not the oldest writes its body there and deletes its own."""
+
+    def other_run_creates_its_summary() -> None:
+        body = "## 🤖 reviewer\n\n<!-- reviewer:summary head=" + "0" * 40 + " v=0.1.0 -->"
+        pr.act_as("ghs_test", "POST", f"{REPO}/issues/2/comments", {"body": body})
+
+    pr.on_request("POST", r"/issues/2/comments$", other_run_creates_its_summary)
+    result = run_action(tmp_path, pr, fake_model)
+    assert result.returncode == 1
+    (summary,) = pr.issue_comments
+    assert "Secret" in summary["body"]  # this run's body, in the other run's comment
+    assert result.outputs["summary-url"] == summary["html_url"]
+
+
+def test_summaries_left_by_overlapping_runs_are_folded_into_the_oldest(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    stale = "## 🤖 reviewer\n\nstale\n\n<!-- reviewer:summary head=" + "0" * 40 + " v=0.1.0 -->"
+    first = pr.act_as("ghs_test", "POST", f"{REPO}/issues/2/comments", {"body": stale})
+    pr.act_as("ghs_test", "POST", f"{REPO}/issues/2/comments", {"body": stale})
+    # Someone else's comment with our marker is not ours to delete.
+    pr.act_as("ghp_maintainer", "POST", f"{REPO}/issues/2/comments", {"body": stale})
+    assert run_action(tmp_path, pr, fake_model).returncode == 1
+    ours, theirs = pr.issue_comments
+    assert ours["id"] == first["id"] and "Secret" in ours["body"]
+    assert theirs["body"] == stale
+
+
 def test_text_added_below_the_summary_marker_keeps_one_summary(
     tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
 ) -> None:
