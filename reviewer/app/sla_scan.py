@@ -21,6 +21,7 @@ from reviewer.app.process_settings import ProcessSettings
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import settings_from_inputs
 from reviewer.core.fingerprint import PostedComment, is_trusted
+from reviewer.core.identity import same_login
 from reviewer.core.markdown import code_span
 from reviewer.core.pull_activity import OpenPull
 from reviewer.core.sla import (
@@ -138,7 +139,9 @@ def _scan_pull(scan: Scan, pull: OpenPull, queued: bool) -> ScannedPull:
     events = [
         e
         for e in github.timeline()
-        if not (e.kind == "review_requested" and scan.identity and e.actor == scan.identity)
+        if not (
+            e.kind == "review_requested" and scan.identity and same_login(e.actor, scan.identity)
+        )
     ]
     found = standing(pull, github.reviews(), events, queued=queued, ours=scan.identity)
     labelled = held_label(pull, scan.settings.sla_label) is not None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from reviewer import __version__
 from reviewer.core.findings import Category
+from reviewer.core.identity import same_login
 
 TOOL = "reviewer"
 # Only comments we posted are searched (`is_trusted`), and nothing hostile in them can
@@ -80,7 +81,7 @@ class PostedComment:
 def is_trusted(comment: PostedComment, author: str | None) -> bool:
     """Whether a marker in `comment` may be believed: only in our own comments, by `author`
     (the identity we post as), else by a bot account when it cannot be known."""
-    return comment.author == author if author is not None else comment.author_is_bot
+    return same_login(comment.author, author) if author is not None else comment.author_is_bot
 
 
 def posted_fingerprints(comments: Iterable[PostedComment], *, author: str | None) -> dict[str, str]:

@@ -13,6 +13,12 @@ _NOREPLY = re.compile(
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 
 
+def same_login(a: str, b: str) -> bool:
+    """GitHub logins are case-insensitive: `bot-login: GitHub-Actions[bot]` is the account
+    the API spells `github-actions[bot]`."""
+    return a.lower() == b.lower()
+
+
 def login_from_noreply(email: str) -> str | None:
     """The login in a GitHub noreply address, or None for any other address."""
     match = _NOREPLY.fullmatch(email.strip())

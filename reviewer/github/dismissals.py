@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from reviewer.core.fingerprint import PostedComment, read_finding_marker
+from reviewer.core.identity import same_login
 from reviewer.github.adapter import GitHubAdapter
 from reviewer.github.event import WRITE_PERMISSIONS
 from reviewer.github.threads import ReviewThread, is_ours
@@ -80,7 +81,11 @@ def _on_pull_request(
     claims = []
     for comment in comments:
         match = _ON_PR.match(comment.body)
-        if match is None or comment.author_is_bot or comment.author == identity:
+        if (
+            match is None
+            or comment.author_is_bot
+            or (identity is not None and same_login(comment.author, identity))
+        ):
             continue
         prefix = match.group(1).lower()
         named = [fp for fp in known if fp.startswith(prefix)]

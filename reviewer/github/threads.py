@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewer.core.fingerprint import read_finding_marker
+from reviewer.core.identity import same_login
 from reviewer.github.adapter import GitHubAdapter
 from reviewer.github.errors import GitHubPermissionError
 
@@ -60,8 +61,8 @@ def is_ours(login: str, is_bot: bool, identity: str | None) -> bool:
     if identity is None:
         return is_bot  # with no identity, trust bots (as for REST comments)
     if identity.endswith("[bot]"):
-        return is_bot and login == identity.removesuffix("[bot]")
-    return not is_bot and login == identity
+        return is_bot and same_login(login, identity.removesuffix("[bot]"))
+    return not is_bot and same_login(login, identity)
 
 
 def _ours(comment: ThreadComment, identity: str | None) -> bool:

@@ -130,6 +130,20 @@ def test_reruns_in_the_window_write_nothing_and_the_next_window_moves_one_tier(
     assert read_marker(sla_comments(prs)[0]["body"]).tier == 2  # type: ignore[union-attr]
 
 
+def test_bot_login_spelled_in_another_case_is_still_us(
+    tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """GitHub logins are case-insensitive: with `bot-login` in another case, the scan still
+    finds its own comment and request, and a re-run in the window writes nothing."""
+    spelled = {"bot-login": "GitHub-Actions[bot]"}
+    first = scan(tmp_path, prs, fake_model, 30, **spelled)
+    assert first.outputs["escalated"] == "1"
+    writes = len(prs.writes())
+    again = scan(tmp_path, prs, fake_model, 31, **spelled)
+    assert again.outputs["escalated"] == "0" and len(prs.writes()) == writes
+    assert len(sla_comments(prs)) == 1
+
+
 def test_a_review_clears_the_breach(
     tmp_path: Path, prs: FakeGitHub, fake_model: FakeModelServer
 ) -> None:

@@ -75,6 +75,9 @@ def test_markers_from_other_authors_are_ignored() -> None:
     theirs = PostedComment(2, "x\n" + finding_marker("f" * 16), "mallory", False, "u2")
     assert posted_fingerprints([ours, theirs], author=None) == {fp: "u1"}
     assert posted_fingerprints([ours, theirs], author="mallory") == {"f" * 16: "u2"}
+    # Logins are case-insensitive: `bot-login` may be spelled otherwise than GitHub does.
+    assert posted_fingerprints([ours, theirs], author="GitHub-Actions[bot]") == {fp: "u1"}
+    assert posted_fingerprints([ours, theirs], author="github-actions") == {}
 
 
 def test_suggestion_block_only_when_safe() -> None:
