@@ -8,7 +8,7 @@ from typing import Any
 
 from reviewer.app.actions_io import RunnerEnv, annotation, append_step_summary, write_outputs
 from reviewer.app.runtime import Runtime
-from reviewer.app.settings import settings_from_inputs
+from reviewer.app.settings import Settings, settings_from_inputs
 from reviewer.core.markdown import cell, code_span, inert_line
 from reviewer.core.merge_gate import (
     Gate,
@@ -19,7 +19,6 @@ from reviewer.core.merge_gate import (
     queued_base,
     queued_pull,
 )
-from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError, GitHubError
 from reviewer.github.adapter import GitHubAdapter, make_github
 from reviewer.github.event import MergeGroup, merge_group_of
@@ -55,10 +54,11 @@ def run_merge_gate(
     identity = GitHubAdapter(client, runner.repository, 0).identity(
         settings.github_token, settings.bot_login
     )
+    base = queued_base(head_ref) or ""
     verdicts = []
     for number in numbers:
         github = GitHubAdapter(client, runner.repository, number, sleep=runtime.sleep)
-        verdicts.append(_judge(github, number, identity, settings.fail_on))
+        verdicts.append(_judge(github, number, identity, settings, base))
     for verdict in verdicts:
         if verdict.gate is not Gate.PASS:
             level = "error" if verdict.gate is Gate.FAIL else "warning"
@@ -88,14 +88,21 @@ def _group(repository: RepositoryCalls, group: MergeGroup, named: int) -> tuple[
 
 
 def _judge(
-    github: GitHubAdapter, number: int, identity: str | None, fail_on: Severity | None
+    github: GitHubAdapter, number: int, identity: str | None, settings: Settings, base: str
 ) -> PullVerdict:
     try:
         head = str(github.pull_request_json()["head"]["sha"])
         summary = find_summary(github, identity)
     except GitHubError as error:
         return PullVerdict(number, Gate.INCOMPLETE, f"could not be read: {error.message}")
-    return judge(number, head, summary.body if summary else None, fail_on)
+    return judge(
+        number,
+        head,
+        summary.body if summary else None,
+        settings.fail_on,
+        base_ref=base,
+        on_unreviewed=settings.on_unreviewed,
+    )
 
 
 def _cell(text: str) -> str:

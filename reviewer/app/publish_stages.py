@@ -122,6 +122,7 @@ def _run_report(
         since=reviewed.scope.since,
         open_findings=tuple(open_finding(f, urls.get(f.fingerprint, "")) for f in plan.counted),
         config=reviewed.config,
+        base_ref=run.target.base_ref,
         walkthrough=outcome.walkthrough,
         context_used=outcome.context_used,
         verify_usage=outcome.verify_usage,

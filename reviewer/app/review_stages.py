@@ -88,7 +88,9 @@ def review(run: Run) -> Reviewed:
     for note in guidance.notes:
         annotation("warning", note)
     intent = Intent(target.title, target.body, tuple(_commit_messages(github)))
-    config = review_config(settings, guidance, _digest(intent, settings, run.runner.workspace))
+    config = review_config(
+        settings, guidance, _digest(intent, settings, run.runner.workspace, target.base_ref)
+    )
     scope = review_scope(
         github,
         base_sha=target.base_sha,
@@ -160,9 +162,10 @@ def _commit_messages(github: GitHubAdapter) -> list[str]:
         return []
 
 
-def _digest(intent: Intent, settings: Settings, workspace: str | None) -> str:
-    """What of the context changes a review: the intent, and the report file's content."""
-    parts = [intent.text()]
+def _digest(intent: Intent, settings: Settings, workspace: str | None, base_ref: str) -> str:
+    """What of the context changes a review: the intent, the base branch (a PR retargeted
+    elsewhere has another diff at the same head), and the report file's content."""
+    parts = [intent.text(), base_ref]
     if settings.context_report:
         target = Path(settings.context_report)
         target = target if target.is_absolute() or not workspace else Path(workspace) / target

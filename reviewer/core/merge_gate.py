@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from reviewer.core.markdown import code_span
+from reviewer.core.policy import OnUnreviewed
 from reviewer.core.severity import Severity
 from reviewer.core.state import read_previous, severity_of
 from reviewer.core.verdict_marker import read_verdict
@@ -99,9 +101,17 @@ class PullVerdict:
 
 
 def judge(
-    number: int, head_sha: str, summary_body: str | None, threshold: Severity | None
+    number: int,
+    head_sha: str,
+    summary_body: str | None,
+    threshold: Severity | None,
+    *,
+    base_ref: str,
+    on_unreviewed: OnUnreviewed = OnUnreviewed.INCOMPLETE,
 ) -> PullVerdict:
-    """One PR from its latest summary comment (ours only; the caller checks who wrote it)."""
+    """One PR from its latest summary comment (ours only; the caller checks who wrote it).
+    `base_ref`: the branch the group merges into; a review against another branch (a PR
+    retargeted since) vouches for nothing. `on-unreviewed` as the gate's own input says."""
     previous = read_previous(summary_body) if summary_body is not None else None
     if previous is None:
         return PullVerdict(number, Gate.INCOMPLETE, "never reviewed")
@@ -110,6 +120,18 @@ def judge(
             number,
             Gate.INCOMPLETE,
             f"reviewed at {previous.head_sha[:12]}, not at its head {head_sha[:12]}",
+        )
+    if previous.readable and previous.base_ref != base_ref:
+        against = (
+            f"against {code_span(previous.base_ref)}"
+            if previous.base_ref
+            else "with no record of its base branch"
+        )
+        return PullVerdict(
+            number,
+            Gate.INCOMPLETE,
+            f"reviewed {against}, not {code_span(base_ref)}, which the group merges into; "
+            "re-run the review",
         )
     blocking = [
         f
@@ -134,6 +156,11 @@ def judge(
             Gate.INCOMPLETE,
             "its summary's hidden state could not be read; re-run the review",
         )
+    if not previous.reviewed_all and on_unreviewed is not OnUnreviewed.PASS:
+        # Its review left part of it unreviewed (the verdict may still say pass, with
+        # `on-unreviewed: pass` on the review): the gate decides by its own input.
+        gate = Gate.FAIL if on_unreviewed is OnUnreviewed.FAIL else Gate.INCOMPLETE
+        return PullVerdict(number, gate, "part of it was not reviewed; see its summary")
     if verdict is None or verdict == "incomplete":
         why = "its review was incomplete" if verdict else "its summary records no verdict"
         return PullVerdict(number, Gate.INCOMPLETE, f"{why}; re-run the review")

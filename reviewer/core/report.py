@@ -55,6 +55,7 @@ class RunReport:
     since: str | None = None  # incremental review: the head reviewed before
     open_findings: tuple[OpenFinding, ...] = ()  # remembered for the next run
     config: str = ""  # digest of what the review ran with: same head + same config = reuse
+    base_ref: str = ""  # the branch reviewed against, recorded for the merge-queue gate
     walkthrough: tuple[FileNote, ...] = ()  # what the change does, per file
     context_used: tuple[str, ...] = ()  # related code and reports the model was given
     verify_usage: Usage = field(default_factory=Usage)  # part of `usage`

@@ -54,6 +54,7 @@ class PreviousReview:
     complete: bool = False  # every open finding is in `open_findings`
     reviewed_all: bool = False  # nothing of the PR went unreviewed at `head_sha`
     config: str = ""  # digest of what the review ran with (model, rules, options)
+    base_ref: str = ""  # the branch the PR was reviewed against ("": not recorded)
     readable: bool = True  # False: no state block, or one that could not be decoded
     extras: RecordedExtras = NO_EXTRAS  # what else its summary showed
 
@@ -70,6 +71,7 @@ def state_block(
     reviewed_all: bool,
     config: str,
     extras: RecordedExtras = NO_EXTRAS,
+    base_ref: str = "",
 ) -> tuple[str, bool]:
     """The hidden block, and whether it holds every open finding (the most severe first).
     `extras` (what else the summary shows) go in only where every open finding fits
@@ -78,7 +80,12 @@ def state_block(
     rows = [_row(f) for f in ordered]
     kept = len(rows)
     while True:
-        data = {"complete": kept == len(rows), "reviewed_all": reviewed_all, "config": config}
+        data = {
+            "complete": kept == len(rows),
+            "reviewed_all": reviewed_all,
+            "config": config,
+            "base": bounded(base_ref, MAX_PATH),  # the merge-queue gate checks the group's
+        }
         encoded = _encode({**data, "findings": rows[:kept]})
         if len(encoded) <= MAX_STATE_CHARS or kept == 0:
             break
@@ -128,6 +135,7 @@ def read_previous(summary_body: str) -> PreviousReview | None:
                 complete=data.get("complete") is True,
                 reviewed_all=data.get("reviewed_all") is True,
                 config=str(data.get("config", "")),
+                base_ref=str(data.get("base", "")),
                 extras=read_extras(data),
             )
         # v1 (before 0.2): a JSON list of objects, with no word on completeness.

@@ -247,6 +247,7 @@ def summary_parts(report: RunReport) -> SummaryParts:
         report.open_findings,
         reviewed_all=_unreviewed_count(report) == 0,
         config=report.config,
+        base_ref=report.base_ref,
         # For a run that reuses this review: it shows the same.
         extras=recorded_extras(report.walkthrough, report.context_used, report.plan.rejected),
     )

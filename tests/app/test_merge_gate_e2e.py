@@ -23,10 +23,12 @@ NO_MODEL = {"api-key": "", "base-url": ""}
 EVAL = Trigger("eval(", severity="critical", category="security", title="eval() of caller input")
 
 
-def pull_event(number: int, head: str, base: str) -> dict[str, Any]:
+def pull_event(number: int, head: str, base: str, base_ref: str = "main") -> dict[str, Any]:
+    """The PR opened against `base_ref` (the group below merges into `main`)."""
     event = copy.deepcopy(pr_event("opened"))
     event["pull_request"].update(number=number)
     event["pull_request"]["head"]["sha"], event["pull_request"]["base"]["sha"] = head, base
+    event["pull_request"]["base"]["ref"] = base_ref
     return event
 
 
@@ -45,10 +47,12 @@ def group(tmp_path: Path, fake_github: FakeGitHub) -> FakeGitHub:
     return fake_github
 
 
-def review(tmp_path: Path, fake: FakeGitHub, model: FakeModelServer, number: int) -> int:
+def review(
+    tmp_path: Path, fake: FakeGitHub, model: FakeModelServer, number: int, base_ref: str = "main"
+) -> int:
     pull = fake.pulls[number]
     result = run_action(
-        tmp_path, fake, model, event=pull_event(number, pull.head_sha, pull.base_sha),
+        tmp_path, fake, model, event=pull_event(number, pull.head_sha, pull.base_sha, base_ref),
         inputs={"fail-on": "critical"},
     )  # fmt: skip
     return result.returncode
@@ -198,3 +202,16 @@ def test_only_commits_github_made_for_queued_prs_bring_prs_into_the_group(
     result = gate(tmp_path, group, fake_model)
     assert result.returncode == 0, result.stdout
     assert "#77" not in result.step_summary and "| #2048 | ✅ pass |" in result.step_summary
+
+
+def test_a_pr_reviewed_against_another_branch_then_retargeted_is_incomplete(
+    tmp_path: Path, group: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """Opened against an unprotected branch holding unreviewed commits, reviewed clean,
+    then retargeted at `main` at the same head: the group would merge what nobody saw."""
+    assert review(tmp_path, group, fake_model, 104, base_ref="feature") == 0
+    assert review(tmp_path, group, fake_model, 2048) == 0
+    result = gate(tmp_path, group, fake_model)
+    assert result.returncode == 3
+    assert "| #104 | ⚠️ incomplete | reviewed against `feature`, not `main`" in result.step_summary
+    assert "| #2048 | ✅ pass |" in result.step_summary

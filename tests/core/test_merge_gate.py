@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from paths import EVENTS
 
@@ -12,9 +13,10 @@ from reviewer.core.merge_gate import (
     PullVerdict,
     exit_code,
     group_pulls,
-    judge,
     queued_pull,
 )
+from reviewer.core.merge_gate import judge as judge_for_base
+from reviewer.core.policy import OnUnreviewed
 from reviewer.core.severity import Severity
 from reviewer.core.state import OpenFinding, state_block
 from reviewer.core.verdict_marker import verdict_marker
@@ -22,15 +24,22 @@ from reviewer.core.verdict_marker import verdict_marker
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 
 
-def summary(head: str, verdict: str, *findings: OpenFinding) -> str:
+def summary(
+    head: str, verdict: str, *findings: OpenFinding, base: str = "main", whole: bool = True
+) -> str:
     return "\n\n".join(
         [
             "## 🤖 reviewer",
             verdict_marker(verdict),
-            state_block(findings, reviewed_all=True, config="")[0],
+            state_block(findings, reviewed_all=whole, config="", base_ref=base)[0],
             f"<!-- reviewer:summary head={head} v=0.1.0 -->",
         ]
     )
+
+
+def judge(*args: Any, **kwargs: Any) -> PullVerdict:
+    """The gate of a group merging into `main`, unless the test says otherwise."""
+    return judge_for_base(*args, **{"base_ref": "main", **kwargs})
 
 
 def finding(severity: str) -> OpenFinding:
@@ -125,8 +134,10 @@ def test_exit_code_fail_before_incomplete_before_pass() -> None:
 def test_an_unreadable_state_vouches_for_nothing_whatever_the_verdict_says() -> None:
     # Base64 that is no zlib stream: the record cannot be read, so its verdict is not trusted.
     body = summary(HEAD, "pass").replace(
-        state_block([], reviewed_all=True, config="")[0], "<!-- reviewer:state v2 AAAA -->"
+        state_block([], reviewed_all=True, config="", base_ref="main")[0],
+        "<!-- reviewer:state v2 AAAA -->",
     )
+    assert "AAAA" in body
     unreadable = judge(2, HEAD, body, Severity.CRITICAL)
     assert unreadable.gate is Gate.INCOMPLETE and "could not be read" in unreadable.reason
     failed = judge(2, HEAD, body.replace(verdict_marker("pass"), verdict_marker("fail")), None)
@@ -140,9 +151,11 @@ def test_a_state_cut_for_size_keeps_the_verdict_of_the_whole_review() -> None:
         OpenFinding(f"{i:016x}", f"src/m{i}.py", i, "RIGHT", "suggestion", "style", f"t{i} " * 30)
         for i in range(3000)
     ]
-    block, complete = state_block(many, reviewed_all=True, config="")
+    block, complete = state_block(many, reviewed_all=True, config="", base_ref="main")
     assert not complete
-    body = summary(HEAD, "pass").replace(state_block([], reviewed_all=True, config="")[0], block)
+    empty = state_block([], reviewed_all=True, config="", base_ref="main")[0]
+    assert empty in summary(HEAD, "pass")
+    body = summary(HEAD, "pass").replace(empty, block)
     assert judge(2, HEAD, body, Severity.CRITICAL).gate is Gate.PASS
 
 
@@ -150,3 +163,24 @@ def test_a_severity_this_version_does_not_know_counts_as_critical() -> None:
     # A state written by a newer version: read the safe way, not a crash.
     newer = judge(2, HEAD, summary(HEAD, "pass", finding("blocker")), Severity.CRITICAL)
     assert newer.gate is Gate.FAIL and "blocker: eval() of input" in newer.reason
+
+
+def test_a_review_against_another_base_vouches_for_nothing() -> None:
+    """A PR reviewed against an unprotected branch, then retargeted at the group's base at
+    the same head: the commits between the two bases were never reviewed."""
+    moved = judge(2, HEAD, summary(HEAD, "pass", base="feature"), None)
+    assert (
+        moved.gate is Gate.INCOMPLETE and "`feature`" in moved.reason and "`main`" in moved.reason
+    )
+    # A review that recorded no base (an earlier version) cannot say either.
+    unknown = judge(2, HEAD, summary(HEAD, "pass", base=""), None)
+    assert unknown.gate is Gate.INCOMPLETE and "no record of its base" in unknown.reason
+    assert judge(2, HEAD, summary(HEAD, "pass", base="main"), None).gate is Gate.PASS
+
+
+def test_a_review_that_left_part_unreviewed_is_decided_by_the_gates_on_unreviewed() -> None:
+    # The review passed with `on-unreviewed: pass`; the gate has its own say.
+    body = summary(HEAD, "pass", whole=False)
+    assert judge(2, HEAD, body, None).gate is Gate.INCOMPLETE
+    assert judge(2, HEAD, body, None, on_unreviewed=OnUnreviewed.FAIL).gate is Gate.FAIL
+    assert judge(2, HEAD, body, None, on_unreviewed=OnUnreviewed.PASS).gate is Gate.PASS
