@@ -45,7 +45,7 @@ def sarif_results(text: str, changed: Collection[str]) -> list[str] | None:
     """One line per SARIF result located in a changed file; None if `text` is not SARIF."""
     try:
         data: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
         return None

@@ -172,6 +172,10 @@ def parse_review(content: str) -> ReviewAnswer:
         data = json.loads(content)
     except json.JSONDecodeError as error:
         raise AnswerInvalid(f"The answer is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise AnswerInvalid(
+            "The answer nests its JSON deeper than Python can read; it is no findings object."
+        ) from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         described = "; ".join(

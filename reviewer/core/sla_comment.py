@@ -41,7 +41,7 @@ def read_marker(body: str) -> Escalation | None:
         data = json.loads(base64.b64decode(found.group(1), validate=True))
         tier = int(data["tier"])
         return Escalation(_time(data["since"]), max(tier, 0), _time(data["at"]))
-    except (binascii.Error, ValueError, TypeError, KeyError):
+    except (binascii.Error, ValueError, TypeError, KeyError, RecursionError):
         return None
 
 

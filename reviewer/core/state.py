@@ -141,7 +141,7 @@ def read_previous(summary_body: str) -> PreviousReview | None:
         # v1 (before 0.2): a JSON list of objects, with no word on completeness.
         items = json.loads(base64.b64decode(state.group(2), validate=True))
         return PreviousReview(head.group(1), tuple(OpenFinding(**item) for item in items))
-    except (binascii.Error, ValueError, TypeError, KeyError, zlib.error):
+    except (binascii.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError):
         # Partial: the next run reviews it all, and the merge-queue gate trusts nothing.
         return PreviousReview(head.group(1), (), readable=False)
 

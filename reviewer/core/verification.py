@@ -106,6 +106,10 @@ def parse_verification(content: str) -> VerificationAnswer:
         data = json.loads(content)
     except json.JSONDecodeError as error:
         raise AnswerInvalid(f"The answer is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise AnswerInvalid(
+            "The answer nests its JSON deeper than Python can read; it is no findings object."
+        ) from None
     try:
         return VerificationAnswer.model_validate(data)
     except ValidationError as error:

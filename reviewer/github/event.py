@@ -69,7 +69,7 @@ def load_event(path: str | None) -> dict[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"Cannot read the event file {path}: {error.strerror}.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ConfigError(f"The event file {path} is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
         raise ConfigError(f"The event file {path} does not hold a JSON object.")

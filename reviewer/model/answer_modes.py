@@ -216,6 +216,8 @@ def extract_json_object(text: str) -> str:
         except json.JSONDecodeError:
             start = text.find("{", start + 1)
             continue
+        except RecursionError:
+            return text  # nested past reading: no object here; validation says so
         if isinstance(value, dict) and "findings" in value:
             return text[start:end]
         start = text.find("{", end)  # skip the objects nested in this one

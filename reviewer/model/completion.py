@@ -58,7 +58,7 @@ def read_completion(body: bytes, content_type: str) -> Completion:
         )
     try:
         data: Any = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # a body nested past reading too
         raise _not_json(text, content_type) from None
     if not isinstance(data, dict):
         raise _not_a_completion("not a JSON object")

@@ -165,6 +165,8 @@ def extract_verdict(text: str) -> str:
         except json.JSONDecodeError:
             start = text.find("{", start + 1)
             continue
+        except RecursionError:
+            return text  # nested past reading: no object here; validation says so
         if isinstance(value, dict) and "verdict" in value:
             return text[start:end]
         start = text.find("{", end)

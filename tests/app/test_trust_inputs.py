@@ -7,9 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-from action_runner import BASE_APP, HEAD_APP, add_event_pull, make_diff, pr_event, run_action
+from action_runner import (
+    BASE_APP,
+    HEAD_APP,
+    add_event_pull,
+    make_diff,
+    pr_event,
+    run_action,
+    two_files_diff,
+)
 from fakes.git_repo import GitRepo
 from fakes.github import FakeGitHub
+from fakes.model_faults import raw_200
 from fakes.openai_server import FakeModelServer, ReadingModel, Trigger, finding, scripted
 from test_local_cli import review as local_review
 
@@ -214,3 +223,31 @@ def test_an_emptied_file_is_reviewed_not_called_deleted(
             "reviewed_files"
         ]
     )
+
+
+def test_json_nested_past_reading_is_a_broken_answer_not_a_crash(
+    tmp_path: Path, fake_github: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """Python's JSON reader gives up on deep nesting with RecursionError: it once ended the
+    run with a traceback and lost the other chunks' findings."""
+    add_event_pull(fake_github, two_files_diff(tmp_path))
+    fake_model.model = ReadingModel([EVAL])
+    fake_model.faulty_files = {"src/jobs.py": scripted("[" * 100_000)}
+    result = run_action(tmp_path, fake_github, fake_model, inputs={"max-chunk-tokens": "500"})
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1  # the other file's critical finding stands
+    assert "eval() of input" in result.step_summary
+    assert "src/jobs.py" in result.step_summary and "Not reviewed" in result.step_summary
+    # A whole HTTP body nested that deep: the endpoint's answer is no completion.
+    fake_model.faulty_files = {}
+    fake_model.model = None
+    fake_model.queue(*(raw_200('{"choices":' + "[" * 200_000, "application/json"),) * 8)
+    again = run_action(
+        tmp_path,
+        fake_github,
+        fake_model,
+        event_name="workflow_dispatch",
+        event={"inputs": {"pr-number": "2"}},
+    )
+    assert "Traceback" not in again.stdout + again.stderr
+    assert again.returncode == 3, again.stdout
