@@ -12,23 +12,40 @@ from reviewer.errors import ConfigError
 _MAX_GIT_ERROR_LINES = 3
 
 
+# Whatever the user's git configuration says: paths unquoted (core.quotepath=off; a `"`,
+# tab or newline is still C-quoted and parsed as such), and a diff of the whole tree, not
+# of the folder git runs in (diff.relative=true once hid every other folder's changes).
+GIT_TIMEOUT_S = 120
+_CONFIG = ("-c", "core.quotepath=off", "-c", "diff.relative=false")
+
+
 def git(repo: Path, *args: str) -> str:
     try:
-        # Paths unquoted (core.quotepath=off; a `"`, tab or newline is still C-quoted and
-        # parsed as such), whatever the user's git configuration says.
         done = subprocess.run(
-            ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
+            ["git", "-C", str(repo), *_CONFIG, *args],
             capture_output=True,
             check=False,
-            timeout=120,
+            timeout=GIT_TIMEOUT_S,
         )
     except FileNotFoundError:
         raise ConfigError("git is not installed or not on PATH.") from None
-    if done.returncode != 0:
+    except subprocess.TimeoutExpired:
         raise ConfigError(
-            f"git {' '.join(args)} failed: {_short(done.stderr)}",
-            hint="Check --repo, --base and --head name a git repository and existing refs.",
-        )
+            f"git {' '.join(args[:2])} took more than {GIT_TIMEOUT_S} s.",
+            hint="Review a smaller range (--base closer to --head), or check that the "
+            "repository is not on a stalled network file system.",
+        ) from None
+    if done.returncode != 0:
+        stderr = _short(done.stderr)
+        hint = "Check --repo, --base and --head name a git repository and existing refs."
+        if "no merge base" in stderr:
+            # A shallow clone, or branches with no common history.
+            hint = (
+                "The history does not reach the commit the branch forked from: fetch more of "
+                "it (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout), or "
+                "name a --base the branch shares history with."
+            )
+        raise ConfigError(f"git {' '.join(args)} failed: {stderr}", hint=hint)
     # Diffs may hold any bytes; undecodable ones are kept visible, not fatal.
     return done.stdout.decode("utf-8", errors="replace")
 

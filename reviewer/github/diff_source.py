@@ -55,6 +55,7 @@ def checkout_diff(workspace: str | None, base_sha: str, head_sha: str) -> str | 
     if not workspace or not (Path(workspace) / ".git").exists():
         return None
     git = ["git", "-C", workspace, "-c", "safe.directory=*", "-c", "core.quotepath=off"]
+    git += ["-c", "diff.relative=false"]  # the whole tree, whatever the checkout's config
     for sha in (base_sha, head_sha):
         probe = _run([*git, "cat-file", "-e", f"{sha}^{{commit}}"])
         if probe is None or probe.returncode != 0:

@@ -205,3 +205,30 @@ def test_context_lines_below_three_narrow_what_the_model_sees(
 
     assert diff_kinds(("--context-lines", "3")) == {" ", "+", "-"}
     assert diff_kinds(("--context-lines", "0")) == {"+", "-"}
+
+
+def test_a_diff_relative_configuration_does_not_hide_other_folders(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    """With `diff.relative=true`, git diffs only the folder it runs in: a review from
+    `src/` once passed without seeing the eval the branch added in `lib/`."""
+    repo.write("lib/tool.py", "def run(text):\n    return eval(text)\n")
+    repo.commit("tool")
+    repo.git("config", "diff.relative", "true")
+    fake_model.model = ReadingModel([EVAL])
+    done = review(repo, fake_model, "--repo", str(repo.root / "src"), "--format", "json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert sorted({f["path"] for f in report["findings"]}) == ["lib/tool.py", "src/app.py"]
+
+
+def test_a_shallow_history_says_how_to_fetch_the_fork_point(
+    repo: GitRepo, fake_model: FakeModelServer, tmp_path: Path
+) -> None:
+    repo.git("checkout", "-q", "--orphan", "unrelated")
+    repo.write("other.py", "x = 1\n")
+    repo.commit("no shared history")
+    done = review(repo, fake_model)
+    assert done.returncode == 2
+    assert "no merge base" in done.stderr and "fetch-depth: 0" in done.stderr
+    assert fake_model.requests == []
