@@ -127,7 +127,8 @@ def _write(path: Path, text: str | None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if text is None:
-            path.touch()
+            with path.open("a", encoding="utf-8"):  # a folder fails here; touch() passed it
+                pass
         else:
             path.write_text(text, encoding="utf-8")
     except OSError as error:

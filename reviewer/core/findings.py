@@ -19,6 +19,9 @@ from reviewer.core.diff import Side
 from reviewer.core.markdown import bounded, clean
 from reviewer.core.severity import Severity
 
+# How much of a validation error is quoted back: enough to show what was wrong.
+MAX_ERROR_CHARS = 300
+
 if TYPE_CHECKING:
     import jsonschema
 
@@ -178,12 +181,17 @@ def parse_review(content: str) -> ReviewAnswer:
         ) from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
+        # jsonschema's message quotes the offending value whole: bounded, since the value
+        # is the model's and the message goes back to it and into the log.
         described = "; ".join(
-            f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}"
+            f"{bounded('/'.join(str(p) for p in e.absolute_path), 200) or '(root)'}: "
+            f"{bounded(e.message, MAX_ERROR_CHARS)}"
             for e in errors[:5]
         )
         raise AnswerInvalid(f"The answer does not match the schema: {described}.")
     try:
         return ReviewAnswer.model_validate(data)
     except ValidationError as error:
-        raise AnswerInvalid(f"The answer does not match the schema: {error}.") from None
+        raise AnswerInvalid(
+            f"The answer does not match the schema: {bounded(str(error), 4 * MAX_ERROR_CHARS)}."
+        ) from None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.chunking import Chunk, render_line
-from reviewer.core.findings import AnswerInvalid, strict_schema
+from reviewer.core.findings import MAX_ERROR_CHARS, AnswerInvalid, strict_schema
 from reviewer.core.markdown import bounded, clean
 from reviewer.core.prompt import Message, fence, fenced_part
 from reviewer.core.review_context import ContextPart
@@ -108,9 +108,10 @@ def parse_verification(content: str) -> VerificationAnswer:
         raise AnswerInvalid(f"The answer is not valid JSON: {error}.") from None
     except RecursionError:
         raise AnswerInvalid(
-            "The answer nests its JSON deeper than Python can read; it is no findings object."
+            "The answer nests its JSON deeper than Python can read; it is no verdict object."
         ) from None
     try:
         return VerificationAnswer.model_validate(data)
     except ValidationError as error:
-        raise AnswerInvalid(f"The answer does not match the schema: {error}.") from None
+        described = bounded(str(error), 4 * MAX_ERROR_CHARS)
+        raise AnswerInvalid(f"The answer does not match the schema: {described}.") from None

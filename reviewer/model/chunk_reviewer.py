@@ -315,4 +315,16 @@ def _answer_text(completion: Completion, output_cap: int | None) -> str:
         raise TruncatedAnswer(f"The model's answer was cut off at its output limit{limit}.")
     if completion.refusal:
         raise ModelError(f"The model refused to review this part: {completion.refusal}")
+    if completion.finish_reason == "content_filter":
+        # What the filter let through may be cut anywhere: not a review of the part.
+        raise ModelError(
+            "The provider's content filter stopped the answer for this part "
+            "(finish_reason: content_filter), so it was not reviewed.",
+            hint="Review it with a model or deployment whose filter allows code review.",
+        )
+    if completion.finish_reason in ("tool_calls", "function_call") and not completion.content:
+        raise ModelError(
+            "The model answered with a tool call instead of the findings.",
+            hint="Use a model that answers with text; reviewer sends no tools.",
+        )
     return completion.content

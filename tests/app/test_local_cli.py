@@ -232,3 +232,13 @@ def test_a_shallow_history_says_how_to_fetch_the_fork_point(
     assert done.returncode == 2
     assert "no merge base" in done.stderr and "fetch-depth: 0" in done.stderr
     assert fake_model.requests == []
+
+
+def test_an_output_path_that_is_a_folder_fails_before_any_model_request(
+    repo: GitRepo, fake_model: FakeModelServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    done = review(repo, fake_model, "--output", str(folder))
+    assert done.returncode == 2 and "cannot write --output" in done.stderr
+    assert fake_model.requests == []

@@ -342,6 +342,28 @@ def test_truncated_and_refused_answers(fake_model: FakeModelServer) -> None:
     fake_model.queue(scripted(None, refusal="I can't help with that."))
     with pytest.raises(ModelError, match="refused"):
         reviewer(fake_model).review(CHUNK)
+    # A filtered answer may be cut anywhere, even where it still parses: not a review.
+    fake_model.queue(scripted('{"findings": []}', finish_reason="content_filter"))
+    with pytest.raises(ModelError, match="content filter") as filtered:
+        reviewer(fake_model).review(CHUNK)
+    assert filtered.value.hint and "filter" in filtered.value.hint
+    fake_model.queue(scripted(None, finish_reason="tool_calls"))
+    with pytest.raises(ModelError, match="tool call"):
+        reviewer(fake_model).review(CHUNK)
+    assert len(fake_model.requests) == 4  # neither is re-asked: asking again would not help
+
+
+def test_a_huge_invalid_value_is_quoted_back_bounded(fake_model: FakeModelServer) -> None:
+    """jsonschema's message quotes the value whole: a 2 MB severity once made a 4 MB re-ask."""
+    wrong = {
+        "path": "a.py", "line": 1, "start_line": None, "side": "RIGHT", "severity": "A" * 2_000_000,
+        "category": "bug", "title": "t", "body": "b", "quote": "q", "suggestion": None,
+    }  # fmt: skip
+    huge = json.dumps({"findings": [wrong]})
+    fake_model.queue(scripted(huge), scripted('{"findings": []}'))
+    reviewer(fake_model).review(CHUNK)
+    reask = fake_model.requests[1]["messages"][-1]["content"]
+    assert "does not match the schema" in reask and len(reask) < 4_000
 
 
 def test_truncated_reask_is_a_truncated_answer_with_the_usage(
