@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pathspec
 
 from reviewer.core.diff import FileDiff, FileStatus
+from reviewer.core.syntax import GRAMMARS, suffix_of
 
 # Files a reviewer gains nothing from reading: lock files, minified or generated
 # assets, vendored code. Users extend this with `exclude` and narrow with `include`.
@@ -78,11 +79,45 @@ def select_files(
     skipped: list[SkippedFile] = []
     for file in files:
         reason = _skip_reason(file, specs)
-        if reason:
+        if reason == BINARY and _hidden_source(file, specs):
+            skipped.append(SkippedFile(file.path, HIDDEN_SOURCE, unreviewed=True))
+        elif reason:
             skipped.append(SkippedFile(file.path, reason))
         else:
             selected.append(file)
     return selected, skipped
+
+
+BINARY = "binary file"
+HIDDEN_SOURCE = (
+    "source code shown as binary (a `binary` or `-diff` attribute in .gitattributes?): "
+    "not reviewed; list it in `exclude` if it is meant to be left out"
+)
+# Source and configuration a `.gitattributes` line (`*.py -diff`, possibly the pull
+# request's own) can show as binary: such a file is unreviewed, never skipped as binary.
+SOURCE_SUFFIXES = frozenset(
+    {
+        *GRAMMARS,
+        ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd", ".yml", ".yaml", ".toml", ".ini",
+        ".cfg", ".sql", ".html", ".htm", ".css", ".scss", ".vue", ".svelte", ".kt", ".kts",
+        ".swift", ".scala", ".groovy", ".gradle", ".lua", ".pl", ".pm", ".r", ".dart", ".ex",
+        ".exs", ".erl", ".hs", ".tf", ".m", ".mm", ".fs", ".vb", ".jl", ".nim", ".zig",
+    }
+)  # fmt: skip
+
+
+def _hidden_source(file: FileDiff, specs: _Specs) -> bool:
+    """A binary diff of a source file the user did not leave out: git was told to hide it."""
+    if file.status is FileStatus.DELETED or suffix_of(file.path) not in SOURCE_SUFFIXES:
+        return False
+    left_out = (
+        (specs.include is not None and not specs.include.match_file(file.path))
+        or specs.exclude.match_file(file.path)
+        or specs.default.match_file(file.path)
+        or specs.generated.match_file(file.path)
+        or specs.vendored.match_file(file.path)
+    )
+    return not left_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +131,7 @@ class _Specs:
 
 def _skip_reason(file: FileDiff, specs: _Specs) -> str:
     if file.is_binary:
-        return "binary file"
+        return BINARY
     if file.is_submodule:
         return "submodule pointer change"
     if specs.include is not None and not specs.include.match_file(file.path):

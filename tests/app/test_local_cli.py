@@ -242,3 +242,13 @@ def test_an_output_path_that_is_a_folder_fails_before_any_model_request(
     done = review(repo, fake_model, "--output", str(folder))
     assert done.returncode == 2 and "cannot write --output" in done.stderr
     assert fake_model.requests == []
+
+
+def test_a_branch_hiding_its_code_as_binary_is_never_a_pass(
+    repo: GitRepo, fake_model: FakeModelServer
+) -> None:
+    repo.write(".gitattributes", "*.py -diff\n")
+    repo.commit("hide the code")
+    done = review(repo, fake_model, "--fail-on", "never")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "src/app.py" in done.stdout and "shown as binary" in done.stdout

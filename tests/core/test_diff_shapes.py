@@ -113,3 +113,28 @@ def test_every_shape_is_reviewed_or_skipped_with_a_reason(shapes_diff: str) -> N
     }
     check_golden("shapes.chunks.json", outcome)
     assert set(outcome["reviewed"]) | set(outcome["skipped"]) == {f.path for f in files}
+
+
+def test_source_a_gitattributes_line_shows_as_binary_is_unreviewed(tmp_path: Path) -> None:
+    """A pull request can add `*.py -diff` to .gitattributes: git (and GitHub) then show its
+    code as binary. Skipped as binary, the eval below once passed unseen."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app.py", "x = 1\n")
+    repo.write("old.py", "gone = True\n")
+    repo.write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00data")
+    base = repo.commit("base")
+    repo.write(".gitattributes", "*.py -diff\n*.png binary\n")
+    repo.write("app.py", "x = eval(input())\n")
+    (repo.root / "old.py").unlink()
+    repo.write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x01more")
+    repo.commit("hide")
+    files = parse_diff(repo.git("diff", "--no-color", f"{base}..HEAD"))
+    assert {f.path for f in files if f.is_binary} == {"app.py", "old.py", "logo.png"}
+    _, skipped = select_files(files)
+    found = {s.path: (s.unreviewed, s.reason) for s in skipped}
+    assert found["app.py"][0] is True and "shown as binary" in found["app.py"][1]
+    assert found["logo.png"] == (False, "binary file")  # a real binary: skipped
+    assert found["old.py"] == (False, "binary file")  # deleted: nothing to review
+    # Left out on purpose, it is skipped as the user said.
+    _, excluded = select_files(files, exclude=["app.py"])
+    assert not any(s.unreviewed for s in excluded)
