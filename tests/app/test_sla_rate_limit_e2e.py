@@ -36,6 +36,15 @@ def primary_headers() -> dict[str, str]:
 LIMITS: list[tuple[str, int, Any, dict[str, str], int, list[float]]] = [
     # Retried 4 times after the Retry-After GitHub gave, then the scan stops.
     ("secondary-403-retry-after", 403, lambda: {"Retry-After": "7"}, SECONDARY, 5, [7.0] * 4),
+    # A Retry-After of 5 minutes is waited 2 minutes at most.
+    (
+        "secondary-403-retry-after-300",
+        403,
+        lambda: {"Retry-After": "300"},
+        SECONDARY,
+        5,
+        [120.0] * 4,
+    ),
     # The primary limit resets in an hour: not waited for at all.
     ("primary-403-remaining-0", 403, primary_headers, PRIMARY, 1, []),
     # A 429 without Retry-After is not retried by the HTTP stack.
