@@ -78,9 +78,10 @@ def fast_runtime(
     sleeps: list[float], now: datetime | None = None, *, real_waits: bool = False
 ) -> Runtime:
     """The production waits, recorded in `sleeps` instead of slept (or recorded and slept,
-    with `real_waits`, for a fake whose limits run on the real clock). PyGithub's pause
-    between writes and urllib3's read backoff sleep inside those libraries, so they are
-    zero. `now`: the time of day the run sees (the SLA scan's clock)."""
+    with `real_waits`, for a fake whose limits run on the real clock); urllib3's retries of
+    GitHub reads (backoff, Retry-After) wait through it too. PyGithub's pause between writes
+    sleeps inside that library, so it is zero. `now`: the time of day the run sees (the SLA
+    scan's clock)."""
 
     def sleep(seconds: float) -> None:
         sleeps.append(seconds)
@@ -88,7 +89,6 @@ def fast_runtime(
 
     runtime = Runtime(
         github_write_pause_s=0.0,
-        github_retry_backoff=0.0,
         sleep=sleep if real_waits else sleeps.append,
     )
     return runtime if now is None else dataclasses.replace(runtime, now=lambda: now)

@@ -138,6 +138,7 @@ def resolve(
         runner.api_url,
         seconds_between_writes=runtime.github_write_pause_s,
         retry_backoff_factor=runtime.github_retry_backoff,
+        sleep=runtime.sleep,
     )
     github = GitHubAdapter(client, runner.repository, found.number, sleep=runtime.sleep)
     target = _pull_request(github, found)

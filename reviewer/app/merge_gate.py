@@ -48,6 +48,7 @@ def run_merge_gate(
         runner.api_url,
         seconds_between_writes=runtime.github_write_pause_s,
         retry_backoff_factor=runtime.github_retry_backoff,
+        sleep=runtime.sleep,
     )
     repository = RepositoryCalls(client, runner.repository)
     numbers, unknown = _group(repository, group, named)

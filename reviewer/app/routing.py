@@ -39,6 +39,7 @@ from reviewer.core.routing import (
     select,
     touches,
 )
+from reviewer.core.routing_requests import recount, room
 from reviewer.core.routing_summary import RoutingReport, render_routing
 from reviewer.github.event import WRITE_PERMISSIONS
 from reviewer.github.pull_process import Refused
@@ -89,10 +90,8 @@ def route(run: Run) -> Routed | None:
     known = _github_spellings([pull.author, *already, *asked_before])
     commits = [_respelled(c, known) for c in history.commits]
     ranked = rank(touches(commits, t), weights, t, decay)
-    # Requested teams count as reviewers too: a CODEOWNERS team asked by an earlier run
-    # (or a person) is not topped up with another one on every routed event.
-    people = {identity_key(who) for who in already} - {identity_key(pull.author)}
-    wanted = max(settings.assign_reviewers - len(people) - len(pull.requested_teams), 0)
+    assign, reviewed = settings.assign_reviewers, [r.login for r in humans]
+    wanted = room(assign, pull.author, pull.requested_users, reviewed, pull.requested_teams)
     rules = Selection(
         wanted=wanted,
         excluded=frozenset({pull.author, *(c.who for c in ranked if is_bot(c.who))}),
@@ -128,6 +127,16 @@ def route(run: Run) -> Routed | None:
         )
         users = [o.name for o in fallback if not o.is_team]
         teams = [o.name.split("/", 1)[1] for o in fallback if o.is_team]
+    meanwhile: list[str] = []
+    if not dry_run and (users or teams):
+        # Read again: another run (or a person) may have requested reviewers since.
+        now_users, now_teams = github.requested_reviewers()
+        left = room(assign, pull.author, now_users, reviewed, now_teams)
+        now = recount(
+            picks, fallback, requested_users=now_users, requested_teams=now_teams, room=left
+        )
+        picks, fallback, users, teams = now.picks, now.fallback, now.users, now.teams
+        meanwhile = now.notes
     refused = [] if dry_run else github.request_reviewers(users, teams)
     notes = tuple(r.note for r in refused)
     report = RoutingReport(
@@ -139,7 +148,7 @@ def route(run: Run) -> Routed | None:
         fallback_reason=reason,
         not_requestable=tuple(elsewhere),
         dry_run=dry_run,
-        notes=notes,
+        notes=(*notes, *meanwhile),
         refused=frozenset(f"{org}/{r.who}" if r.is_team else r.who for r in refused),
     )
     return Routed(render_routing(report), notes)

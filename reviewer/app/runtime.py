@@ -21,7 +21,8 @@ class Runtime:
     # The model requests' exponential backoff: first wait and cap.
     model_backoff_initial_s: float = 1.0
     model_backoff_max_s: float = 30.0
-    # Every wait the run chooses itself (Retry-After, backoff, write retries) goes here.
+    # Every wait the run makes (Retry-After, backoff, write retries, urllib3's retries of
+    # GitHub reads) goes here.
     sleep: Callable[[float], None] = field(default=time.sleep)
     clock: Callable[[], float] = field(default=time.monotonic)
     # The time of day, for the SLA scan (tests set it; routing uses the PR's own times).

@@ -44,6 +44,7 @@ from reviewer.core.sla_comment import (
 from reviewer.core.sla_report import ScannedPull, render_scan
 from reviewer.errors import EXIT_INCOMPLETE, ConfigError, GitHubError
 from reviewer.github.adapter import GitHubAdapter, make_github
+from reviewer.github.errors import GitHubRateLimited
 from reviewer.github.repository import RepositoryCalls
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
         runner.api_url,
         seconds_between_writes=runtime.github_write_pause_s,
         retry_backoff_factor=runtime.github_retry_backoff,
+        sleep=runtime.sleep,
     )
     identity = GitHubAdapter(client, runner.repository, 0).identity(
         settings.github_token, settings.bot_login
@@ -99,9 +101,15 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
     scanned: list[ScannedPull] = []
     failed: list[str] = []
     drafts = [p for p in pulls if p.draft and held_label(p, process.sla_label)]
-    for pull in [*ready, *drafts]:  # a labelled draft is cleared: no longer overdue
+    todo = [*ready, *drafts]  # a labelled draft is cleared: no longer overdue
+    for at, pull in enumerate(todo):
         try:
             item = _scan_pull(scan, pull, pull.number in (queues.get(pull.base_ref) or set()))
+        except GitHubRateLimited as error:
+            # Every other PR would wait through the same limit: stop, say what is left.
+            failed.append(f"GitHub's rate limit stopped the SLA scan at #{pull.number}: {error}")
+            notes.append("Not scanned: " + ", ".join(f"#{p.number}" for p in todo[at:]) + ".")
+            break
         except GitHubError as error:  # one PR's failure does not stop the others
             failed.append(f"#{pull.number} could not be scanned: {error}")
             continue
@@ -112,7 +120,12 @@ def run_sla_scan(env: Mapping[str, str], runner: RunnerEnv, runtime: Runtime) ->
         if item.note:
             annotation("warning", f"#{item.pull.number}: {item.note}")
     report = render_scan(
-        scanned, now=scan.now, policy=scan.policy, drafts=len(pulls) - len(ready), notes=notes
+        scanned,
+        now=scan.now,
+        policy=scan.policy,
+        drafts=len(pulls) - len(ready),
+        notes=notes,
+        unscanned=len(ready) - len(scanned),
     )
     append_step_summary(runner.step_summary_path, report)
     write_outputs(

@@ -167,6 +167,7 @@ class Outcome(Enum):
     REMOVED = "not requested again: a person removed the request"
     REFUSED = "GitHub refused the request (not a collaborator?)"
     BELOW_MINIMUM = "below min-familiarity"
+    ENOUGH = "not requested: enough reviewers were requested while this run ran"
 
 
 # When too few reach min-familiarity, the best few below it are listed, for the record.

@@ -44,8 +44,15 @@ def _title(pull: OpenPull) -> str:
 
 
 def render_scan(
-    scanned: list[ScannedPull], *, now: datetime, policy: SlaPolicy, drafts: int, notes: list[str]
+    scanned: list[ScannedPull],
+    *,
+    now: datetime,
+    policy: SlaPolicy,
+    drafts: int,
+    notes: list[str],
+    unscanned: int = 0,
 ) -> str:
+    """`unscanned`: open, non-draft PRs GitHub failed to give (their notes say why)."""
     overdue = sum(1 for s in scanned if s.standing.overdue(now, policy))
     escalated = sum(1 for s in scanned if s.escalated)
     would = sum(1 for s in scanned if s.dry_run and s.action is Action.ESCALATE)
@@ -53,7 +60,9 @@ def render_scan(
     lines = [
         "## ⏰ Review SLA",
         "",
-        f"{len(scanned)} open pull request(s) ({drafts} draft(s) not counted), "
+        f"{len(scanned)} open pull request(s)"
+        + (f" scanned, {unscanned} not scanned" if unscanned else "")
+        + f" ({drafts} draft(s) not counted), "
         f"{overdue} overdue, {escalated} escalated in this run{dry}. SLA "
         f"{policy.review_sla.total_seconds() / 3600:.0f} h, "
         f"{len(policy.tiers)} escalation tier(s).",

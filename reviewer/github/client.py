@@ -1,6 +1,7 @@
 """The GitHub adapter's shared parts: the PyGithub client, request plumbing, data types.
 
-Reads are retried by PyGithub's urllib3 retry (5xx, rate limits with Retry-After).
+Reads are retried by PyGithub's urllib3 retry (5xx, rate limits with Retry-After), which
+waits through the run's own `sleep` (`RunWaits`), never longer than MAX_RATE_LIMIT_WAIT_S.
 Writes are not blindly resent: a POST that failed with a 5xx may still have been
 applied, so before resending we look for the marker the write carried (github_writes).
 """
@@ -11,11 +12,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.IssueComment import IssueComment
 from github.PullRequestComment import PullRequestComment
+from urllib3.response import BaseHTTPResponse
 
 from reviewer.core.fingerprint import PostedComment
 from reviewer.github.errors import (
@@ -74,14 +76,46 @@ class ReviewComment:
         return payload
 
 
+class RunWaits(GithubRetry):
+    """PyGithub's retry, waiting through the run's `sleep` instead of urllib3's own
+    `time.sleep`: the waits are the run's to choose (tests record them), and a Retry-After
+    longer than MAX_RATE_LIMIT_WAIT_S is cut to it (GithubRetry caps only the waits it
+    computes from the body, not the header)."""
+
+    def __init__(self, *, wait: Callable[[float], None] = time.sleep, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.wait = wait
+
+    def new(self, **kw: Any) -> Self:
+        return super().new(wait=self.wait, **kw)
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.wait(min(seconds, MAX_RATE_LIMIT_WAIT_S))
+
+    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after:
+            self._pause(retry_after)
+            return True
+        return False
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        if self.respect_retry_after_header and response and self.sleep_for_retry(response):
+            return
+        self._pause(self.get_backoff_time())
+
+
 def make_github(
     token: str,
     api_url: str,
     *,
     seconds_between_writes: float = 1.0,
     retry_backoff_factor: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Github:
-    retry = GithubRetry(
+    retry = RunWaits(
+        wait=sleep,
         total=4,
         backoff_factor=retry_backoff_factor,
         # POST is left out on purpose: see the module docstring.

@@ -24,10 +24,32 @@ class DiffTooLarge(GitHubError):
     """GitHub refuses the diff media type for this PR (406: too many files or lines)."""
 
 
+class GitHubRateLimited(GitHubError):
+    """GitHub's primary or secondary rate limit, still in force after the waits and retries
+    allowed: every further request of the token would be refused the same way."""
+
+
+def _headers(error: GithubException) -> dict[str, str]:
+    return {k.lower(): v for k, v in (error.headers or {}).items()}
+
+
+def is_rate_limited(error: GithubException) -> bool:
+    """A 403 or 429 that is GitHub's rate limit: the primary one (no requests remaining) or
+    a secondary one (its message, or a Retry-After), not a refused permission."""
+    if error.status not in (403, 429):
+        return False
+    headers = _headers(error)
+    return (
+        headers.get("x-ratelimit-remaining") == "0"
+        or "retry-after" in headers
+        or "rate limit" in error_message(error).lower()
+    )
+
+
 def rate_limit_wait(error: GithubException) -> float | None:
     if error.status not in (403, 429):
         return None
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    headers = _headers(error)
     retry_after = headers.get("retry-after")
     if retry_after is not None and retry_after.isdigit():
         return min(float(retry_after), MAX_RATE_LIMIT_WAIT_S)
@@ -78,7 +100,13 @@ def translate(error: GithubException, action: str) -> GitHubError | GitHubAuthEr
             hint="The pull request may have been deleted, or the token cannot see this "
             "repository: check `github-token` and the workflow's `permissions:`.",
         )
-    if error.status == 403 and "rate limit" not in message.lower():
+    if is_rate_limited(error):
+        return GitHubRateLimited(
+            f"GitHub rate-limited the request to {action} ({error.status} {message}).",
+            hint="The token made too many requests: re-run the job once the limit has "
+            "reset (within the hour), or space out the runs that share the token.",
+        )
+    if error.status == 403:
         return GitHubPermissionError(
             f"GitHub refused to {action} ({error.status} {message}).",
             hint="Give the workflow `permissions: { contents: read, pull-requests: write }`. "

@@ -361,6 +361,12 @@ def review_post_rate_limited(github: FakeGitHub) -> dict[str, Any]:
     return {}
 
 
+def reads_rate_limited(github: FakeGitHub) -> dict[str, Any]:
+    headers = {"Retry-After": "1"}
+    github.fail_next("GET", DIFF_OR_PULL, 403, headers=headers, body=SECONDARY_RATE_LIMIT, times=40)
+    return {}
+
+
 def one_comment_refused(github: FakeGitHub) -> dict[str, Any]:
     github.refused_lines = {("src/app.py", line_of("eval("))}
     return {}
@@ -400,6 +406,15 @@ GITHUB_FAULTS = [
         1,
         "review",
         answered=(("POST", REVIEWS, (403, 200)),),
+    ),
+    # Waited out 4 times (recorded, not slept), then the PR cannot be read: exit 3.
+    GitHubFault(
+        "403-secondary-rate-limit-on-reads",
+        reads_rate_limited,
+        3,
+        "nothing",
+        "GitHub rate-limited the request to read the pull request's diff",
+        answered=(("GET", DIFF_OR_PULL, (403,) * 5),),
     ),
     GitHubFault("422-on-one-comment", one_comment_refused, 1, "review"),
     GitHubFault("401-bad-token", bad_token, 2, "nothing", "github-token"),

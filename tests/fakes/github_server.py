@@ -238,7 +238,10 @@ class FakeGitHub(GitHubState, ProcessFake):
         return Reply(fault.status, body, fault.headers)
 
     def _response(self, reply: Reply) -> Response:
-        headers = {**self._rate_limit_headers(), **reply.headers}
+        # A reply's own headers replace the defaults whatever their case (as in HTTP).
+        own = {name.lower() for name in reply.headers}
+        defaults = {k: v for k, v in self._rate_limit_headers().items() if k.lower() not in own}
+        headers = {**defaults, **reply.headers}
         if reply.text is not None:
             return Response(reply.text, reply.status, headers, content_type=TEXT_TYPE)
         payload = json.dumps(localize(reply.payload, self.api_root))
