@@ -21,7 +21,10 @@ _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 # whatever is taken for one is written out as our own well-formed span, and the rest is
 # escaped, so a span markdown would read differently cannot leave anything live.
 _CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
-_MENTION = re.compile(r"(?<!\w)@(?=[A-Za-z0-9])")
+# GitHub links `@login` after any non-word character of the rendered text; markdown may
+# strip what stood before it (`_@x_` is emphasis around `@x`), so only a letter or digit
+# before the `@` (an e-mail address) leaves it as it is.
+_MENTION = re.compile(r"(?<![A-Za-z0-9])@(?=[A-Za-z0-9])")
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)|\bGH-(?=\d)", re.IGNORECASE)
 _COMMENT_OPEN = "<!--"
 ZWSP = "\u200b"

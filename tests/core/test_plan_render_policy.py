@@ -64,7 +64,8 @@ def test_model_text_cannot_forge_a_marker_or_ping() -> None:
     assert inert("mail me at a@b.com") == "mail me at a@b.com"
     # A backtick before the @ that opens no code span is text, and GitHub links what
     # follows it: "`@octocat" must not ping either (its escaped backtick once let it).
-    for text in ("`@octocat", "Ask `@octocat/security to look", "``@admin"):
+    # Nor emphasis around one: `_@0_` renders as an emphasised "@0", which GitHub links.
+    for text in ("`@octocat", "Ask `@octocat/security to look", "``@admin", "_@0_", "__@org/t__"):
         assert mentions(inert(text)) == [], inert(text)
         assert mentions(inert_line(text)) == [], inert_line(text)
 
