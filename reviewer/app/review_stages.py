@@ -192,7 +192,9 @@ def reconcile(run: Run, reviewed: Reviewed) -> Reconciled:
             per_file[comment.path] += 1
     notes: list[str] = []
     threads = _threads(github, notes) if posted else []
-    if not settings.dry_run and set(posted) - current and threads:
+    # An incomplete review did not look again at everything: a finding it did not find
+    # may sit in what it missed, so no thread is closed as fixed on its word.
+    if not settings.dry_run and not outcome.incomplete and set(posted) - current and threads:
         closed = _close_fixed(github, threads, current, run.identity, notes)
         carried = [c for c in carried if c.fingerprint not in closed]
     known = current | {c.fingerprint for c in carried} | set(posted)
@@ -225,7 +227,13 @@ def _carried(reviewed: Reviewed, current: set[str]) -> list[OpenFinding]:
         return list(previous.open_findings)
     if scope.since is None:
         return []
-    return carry_forward(previous, current=current, touched=scope.touched)
+    # A line the new commits touched was looked at again, unless its part of the review
+    # failed: a finding there still stands until a review of it says otherwise.
+    outcome = reviewed.outcome
+    missed = {path for failure in outcome.failures for path in failure.paths}
+    missed |= {skipped.path for skipped in outcome.skipped if skipped.unreviewed}
+    touched = {(path, line) for path, line in scope.touched if path not in missed}
+    return carry_forward(previous, current=current, touched=touched)
 
 
 def _threads(github: GitHubAdapter, notes: list[str]) -> list[ReviewThread]:

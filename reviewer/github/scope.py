@@ -57,8 +57,10 @@ def review_scope(
             log.info("Head %s was reviewed already; reusing that review.", head_sha[:12])
             return ReviewScope(pr.text, pr.unavailable, reuse=True)
         return full
-    if not incremental or not previous.complete:
-        # A record that could not hold every open finding is not built upon (fail closed).
+    if not incremental or not trusted:
+        # A record that could not hold every open finding, or of a review that left part
+        # of the PR unreviewed, is not built upon (fail closed): an incremental review of
+        # it would look only at the new commits and never at what was missed.
         return full
     status = github.compare(previous.head_sha, head_sha)
     if status != "ahead":
