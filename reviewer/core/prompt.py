@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -112,11 +113,20 @@ def system_message(rules: str, *, schema_in_prompt: bool = False) -> Message:
 
 
 def fence(text: str, label: str = "DIFF") -> tuple[str, str]:
-    """Start and end markers that do not occur in `text`, so the text cannot close them."""
+    """Start and end markers that do not occur in `text`, so the text cannot close them.
+
+    The plain markers when `text` holds neither; else markers tagged with a digest of the
+    text, which the text cannot hold (it would have to contain its own hash). Lengthening
+    the bar until it fit once took minutes and a prompt the size of a PR's run of `=`."""
     bar = "====="
-    while f"{bar} {label} START" in text or f"{bar} {label} END" in text:
-        bar += "="
-    return f"{bar} {label} START {bar}", f"{bar} {label} END {bar}"
+    start, end = f"{bar} {label} START {bar}", f"{bar} {label} END {bar}"
+    if start not in text and end not in text and f"{bar} {label} " not in text:
+        return start, end
+    tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    start, end = f"{bar} {label} START {tag} {bar}", f"{bar} {label} END {tag} {bar}"
+    if start in text or end in text:  # a text holding its own digest: not expected to exist
+        raise ValueError(f"The untrusted text holds its own fence tag {tag}.")
+    return start, end
 
 
 def fenced_part(part: ContextPart, untrusted: str = "") -> str:

@@ -89,7 +89,11 @@ def test_instructions_in_the_diff_stay_fenced_data_and_change_no_verdict(
     prompt = user_prompt(request)
     # The fence is the first DIFF START line; its DIFF END twin closes it. The diff's own
     # "===== DIFF END =====" must not be that twin.
-    start = next(line for line in prompt.splitlines() if re.fullmatch(r"(=+) DIFF START \1", line))
+    start = next(
+        line
+        for line in prompt.splitlines()
+        if re.fullmatch(r"(=+) DIFF START(?: [0-9a-f]{16})? \1", line)
+    )
     end = start.replace("DIFF START", "DIFF END")
     assert prompt.count(start) == 1 and prompt.count(end) == 1
     opened, closed = prompt.index(start) + len(start), prompt.index(end)
@@ -349,5 +353,7 @@ def test_the_diff_fence_survives_a_chunk_that_ends_inside_a_private_key(
     prompts = split_private_key(tmp_path, fake_github, fake_model)
     for prompt in prompts:
         lines = prompt.splitlines()
-        assert any(re.fullmatch(r"(=+) DIFF START \1", line) for line in lines)
-        assert any(re.fullmatch(r"(=+) DIFF END \1", line) for line in lines), prompt
+        assert any(re.fullmatch(r"(=+) DIFF START(?: [0-9a-f]{16})? \1", line) for line in lines)
+        assert any(re.fullmatch(r"(=+) DIFF END(?: [0-9a-f]{16})? \1", line) for line in lines), (
+            prompt
+        )

@@ -26,7 +26,7 @@ def finding(body: str = BODY) -> AnchoredFinding:
 
 def markers(user: str, label: str) -> tuple[str, str]:
     """The opening and closing lines of our `label` fence: the longest of their kind."""
-    opening = re.compile(rf"(=+) {label} START \1")
+    opening = re.compile(rf"(=+) {label} START(?: [0-9a-f]{{16}})? \1")
     start = max((line for line in user.splitlines() if opening.fullmatch(line)), key=len)
     return start, start.replace("START", "END")
 
@@ -38,8 +38,8 @@ def test_model_text_quoting_the_code_markers_cannot_pose_as_the_code() -> None:
     for label in ("CODE", "FINDING", "RELATED CODE"):
         start, end = markers(text, label)
         assert text.count(start) == 1 and text.count(end) == 1, label
-    for label in ("CODE", "FINDING"):  # longer than the ones quoted in the text
-        assert markers(text, label)[0].startswith("====== "), label
+    for label in ("CODE", "FINDING"):  # not the ones quoted in the text
+        assert markers(text, label)[0] != f"===== {label} START =====", label
     code_start, code_end = markers(text, "CODE")
     finding_start, finding_end = markers(text, "FINDING")
     # The model's quoted markers sit inside the finding's fence, before the real code's.
