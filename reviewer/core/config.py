@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from reviewer.core.markdown import bounded
 from reviewer.core.prompt import PROFILES
 from reviewer.core.severity import Severity
 from reviewer.errors import ConfigError
@@ -115,13 +116,28 @@ class RepoConfig:
         return "\n".join(picked)
 
 
+MAX_CONFIG_CHARS = 256_000
+
+
 def parse_config(text: str, source: str) -> RepoConfig:
     """Parse and validate the config file; a bad one is a ConfigError naming the field."""
     # Loaded here, for the repositories that have a config file (0.05 s of CPU).
     import jsonschema
     import yaml
 
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError(
+            f"{source} is {len(text):,} characters; at most {MAX_CONFIG_CHARS:,} are read.",
+            hint=f"Keep {source} short: long instructions belong in the rules file.",
+        )
     try:
+        # An alias re-uses a node; nested ones multiply it (a few hundred bytes became
+        # gigabytes once validated and quoted): a config file has no need of them.
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, yaml.SafeLoader)):
+            raise ConfigError(
+                f"{source} uses a YAML alias (`*name`), which is not accepted.",
+                hint=f"Write the value out in {source} instead of referring to an anchor.",
+            )
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ConfigError(
@@ -134,7 +150,10 @@ def parse_config(text: str, source: str) -> RepoConfig:
     if errors:
         # Every problem at once, one line each (over a cap, the count of the rest): fixing a
         # file one error per run is slow.
-        lines = [f"{source}: {_field(e)}: {e.message}." for e in errors[:MAX_LISTED_ERRORS]]
+        # jsonschema quotes the offending value whole in its message: bounded.
+        lines = [
+            f"{source}: {_field(e)}: {bounded(e.message, 300)}." for e in errors[:MAX_LISTED_ERRORS]
+        ]
         if len(errors) > MAX_LISTED_ERRORS:
             lines.append(f"{source}: and {len(errors) - MAX_LISTED_ERRORS} more problem(s).")
         raise ConfigError(

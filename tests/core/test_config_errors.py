@@ -66,3 +66,24 @@ def test_a_named_config_file_that_is_absent_is_reported() -> None:
     assert notes(GuidanceSources(config_file="ci/review.yml")) == (
         "`config-file` ci/review.yml was not found on the base branch.",
     )
+
+
+def test_yaml_aliases_and_huge_files_are_refused_before_they_grow() -> None:
+    """Nested aliases: 315 bytes once expanded to 7.6 MB of error message (and, one level
+    deeper, gigabytes of memory)."""
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 6):
+        refs = ", ".join([f"*{chr(96 + n)}"] * 9)
+        levels.append(f"{chr(97 + n)}: &{chr(97 + n)} [{refs}]")
+    bomb = "\n".join(levels) + "\nrules: *f\n"
+    with pytest.raises(ConfigError) as raised:
+        parse_config(bomb, ".github/reviewer.yml")
+    assert "alias" in str(raised.value) and len(str(raised.value)) < 500
+    with pytest.raises(ConfigError, match="characters"):
+        parse_config("# " + "x" * 300_000 + "\n", ".github/reviewer.yml")
+
+
+def test_a_wrong_value_is_quoted_bounded() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config("exclude: " + "z" * 50_000 + "\n", ".github/reviewer.yml")
+    assert len(str(raised.value)) < 2_000
