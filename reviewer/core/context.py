@@ -3,11 +3,15 @@ report) named by the `context-files` globs, read from the base commit, within a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import pathspec
 
+from reviewer.core.secrets_mask import mask_secrets
 from reviewer.core.tokens import TokenCounter
+
+_BACKTICKS = re.compile(r"`+")
 
 CONTEXT_TOKEN_CAP = 6_000
 MAX_CONTEXT_FILES = 20
@@ -27,10 +31,11 @@ def context_block(
     parts: list[str] = []
     left_out: list[str] = []
     used = 0
-    for path, text in files:
-        fence = "```"
-        while fence in text:
-            fence += "`"
+    for path, raw in files:
+        # Maintainers' files, but a secret in them must not reach the model either.
+        text, _ = mask_secrets(raw, path)
+        longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+        fence = "`" * max(3, longest + 1)
         part = f"### {path}\n{fence}\n{text.rstrip()}\n{fence}"
         cost = count_tokens(part)
         if used + cost > cap:

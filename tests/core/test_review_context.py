@@ -323,3 +323,16 @@ def test_a_long_run_of_the_fence_bar_costs_neither_time_nor_prompt() -> None:
     start = next(line for line in user.content.splitlines() if line.startswith("===== DIFF START"))
     assert len(start) < 60 and start not in hostile
     assert len(user.content) < len(hostile) + 1_000
+
+
+def test_context_files_reach_the_model_with_their_secrets_masked() -> None:
+    from secret_samples import AWS_SECRET
+
+    from reviewer.core.context import context_block
+
+    setup = f"Deploy with:\n\naws_secret_access_key = {AWS_SECRET}\n"
+    block, _ = context_block([("docs/SETUP.md", setup)], count)
+    assert AWS_SECRET not in block and "REDACTED" in block
+    # A long run of backticks in a file is fenced in one pass, by a longer run.
+    fenced, _ = context_block([("docs/x.md", "a " + "`" * 50_000 + " b")], count, cap=10**9)
+    assert "`" * 50_001 + "\n" in fenced
