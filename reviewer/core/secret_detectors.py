@@ -133,6 +133,10 @@ _PARTS = frozenset(
 # YAML (detect-secrets wants it quoted): 40 characters on a line that says aws or secret.
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])")
 
+# The password of a URL's user info (`postgres://admin:pw@db/prod`), up to the last `@`
+# before the host: detect-secrets' basic-auth pattern stops at `!*#$&` and misses it.
+_URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:([^\s/]+)@[^\s/@]+")
+
 # Files whose values are written without quotes (`NAME=value`), read like detect-secrets'
 # config files so that its keyword detector sees them.
 _UNQUOTED_NAMES = frozenset({".env", "credentials", ".npmrc", ".pypirc", ".netrc", "Dockerfile"})
@@ -156,6 +160,8 @@ def spans_in_suspect_line(path: str, line: str) -> list[Span]:
         for kind, pattern, parts in _EXTRA:
             if not present.isdisjoint(parts):
                 found += [Span(m.start(), m.end(), kind) for m in pattern.finditer(line)]
+    if "://" in line:
+        found += [Span(m.start(1), m.end(1), "url-password") for m in _URL_PASSWORD.finditer(line)]
     if "aws" in lowered or "secret" in lowered:
         kind = "aws-secret-access-key"
         found += [Span(m.start(), m.end(), kind) for m in _AWS_SECRET.finditer(line)]

@@ -281,3 +281,25 @@ def test_a_secret_in_any_surroundings_never_survives(
     masked, count = mask_secrets(line, sample.path)
     assert sample.secret not in masked, masked
     assert count >= 1
+
+
+@pytest.mark.parametrize(
+    ("line", "password"),
+    [
+        # detect-secrets' basic-auth pattern stops at these characters and missed them.
+        ("DB = 'postgres://admin:hunter2!@db.internal/prod'", "hunter2!"),
+        ("url: mysql://root:S3cr3t*Pass@10.0.0.5/app", "S3cr3t*Pass"),
+        ("postgres://admin:Xk9#mP2vLq8z@db.example/x", "Xk9#mP2vLq8z"),
+        ("CACHE=redis://:pa$$w0rd@cache:6379/0", "pa$$w0rd"),
+    ],
+)
+def test_a_password_in_a_url_is_masked_whatever_its_characters(line: str, password: str) -> None:
+    masked, count = mask_secrets(line, "app.py")
+    assert password not in masked and count >= 1
+
+
+@pytest.mark.parametrize(
+    "line", ["see https://example.com/a@b", "git@github.com:org/repo.git", "https://user@host/x"]
+)
+def test_urls_without_a_password_are_left_alone(line: str) -> None:
+    assert mask_secrets(line, "app.py") == (line, 0)
