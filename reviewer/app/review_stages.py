@@ -24,6 +24,7 @@ from reviewer.app.engine import ReviewOutcome, review_diff
 from reviewer.app.pipeline import Conclusion, OnThePullRequest, conclude
 from reviewer.app.runtime import Runtime
 from reviewer.app.settings import Settings
+from reviewer.core.dismissal_scope import dismissals_in_one_place
 from reviewer.core.fingerprint import PostedComment, is_trusted, read_finding_marker
 from reviewer.core.guidance import Guidance, load_guidance
 from reviewer.core.plan import Rejected
@@ -205,6 +206,14 @@ def reconcile(run: Run, reviewed: Reviewed) -> Reconciled:
         identity=run.identity,
         known=known,
     )
+    # One dismissal covers one place: the same code found at another is not dismissed.
+    dismissed, scoped = dismissals_in_one_place(
+        dismissed,
+        outcome.findings,
+        reviewed.previous.open_findings if reviewed.previous else (),
+        outcome.index,
+    )
+    notes.extend(scoped)
     conclusion = conclude(
         outcome.findings,
         settings=settings,
