@@ -201,12 +201,13 @@ def rejects_answer_mode(error: openai.APIStatusError) -> bool:
     return "json" in text and any(word in text for word in _REFUSAL_WORDS)
 
 
-def extract_json_object(text: str) -> str:
-    """The answer's JSON object out of prose or a ```json fence, as text for `parse_answer`.
+def extract_json_object(text: str, key: str = "findings") -> str:
+    """The answer's JSON object out of prose or a ```json fence, as text for `parse_answer`
+    (`key`: the one it must hold: `findings`, or a verification's `verdict`).
 
-    That is the first `{` where an object with a `findings` key decodes: the outermost
-    one, since its own findings start later. Nothing is repaired: when there is no such
-    object the text goes on unchanged and fails validation, which the re-ask quotes.
+    That is the first `{` where an object with `key` decodes: the outermost one, since
+    its own parts start later. Nothing is repaired: when there is no such object the text
+    goes on unchanged and fails validation, which the re-ask quotes.
     """
     decoder = json.JSONDecoder()
     start = text.find("{")
@@ -218,7 +219,7 @@ def extract_json_object(text: str) -> str:
             continue
         except RecursionError:
             return text  # nested past reading: no object here; validation says so
-        if isinstance(value, dict) and "findings" in value:
+        if isinstance(value, dict) and key in value:
             return text[start:end]
         start = text.find("{", end)  # skip the objects nested in this one
     return text

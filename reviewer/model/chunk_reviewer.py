@@ -36,10 +36,10 @@ from reviewer.model.answer_modes import (
     rejects_answer_mode,
 )
 from reviewer.model.client import make_client, retry_after_seconds
-from reviewer.model.completion import Completion, read_completion
+from reviewer.model.completion import Completion
 from reviewer.model.http_client import request_timeout_s
 from reviewer.model.output_cap import OutputCap
-from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens
+from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens, send_through
 from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
 from reviewer.model.status_errors import (
     NOT_IN_TIME,
@@ -274,20 +274,16 @@ class ChunkReviewer:
         if response_format is not None:
             extra["response_format"] = response_format
         tokens = estimated_tokens([m.content for m in messages], self._cap.tokens)
-        retry = next(attempts) > 1
-        with self._gate.slot(tokens, deadline=call.deadline.deadline, retry=retry) as slot:
-            started = self._clock()
-            try:
-                raw = self._client.chat.completions.with_raw_response.create(
-                    model=self._model, messages=params, **extra
-                )
-                answer = raw.http_response
-                completion = read_completion(answer.content, answer.headers.get("content-type", ""))
-            except BaseException as error:
-                slot.failed(error, self._clock() - started)
-                raise
-            slot.answered(answer.headers, completion, self._clock() - started)
-        return completion
+        return send_through(
+            self._gate,
+            self._clock,
+            lambda: self._client.chat.completions.with_raw_response.create(
+                model=self._model, messages=params, **extra
+            ),
+            tokens=tokens,
+            deadline=call.deadline.deadline,
+            retry=next(attempts) > 1,
+        )
 
 
 def read_answer(content: str, mode: AnswerMode) -> ReviewAnswer:

@@ -16,13 +16,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import openai
 
 from reviewer.core.concurrency import Controller, Observation, Outcome
 from reviewer.core.rate_limits import RateLimits, read_rate_limits
 from reviewer.model.client import retry_after_seconds
-from reviewer.model.completion import Completion
+from reviewer.model.completion import Completion, read_completion
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,29 @@ def observation_of(error: BaseException, latency_s: float) -> Observation:
     if isinstance(error, openai.APITimeoutError):
         return Observation(Outcome.TIMED_OUT, latency_s, limits)
     return Observation(Outcome.FAILED, latency_s, limits)
+
+
+def send_through(
+    gate: RequestGate,
+    clock: Callable[[], float],
+    create: Callable[[], Any],
+    *,
+    tokens: int,
+    deadline: float | None,
+    retry: bool,
+) -> Completion:
+    """One request (`create()`: the client's raw-response call) in a slot of `gate`, its
+    answer read inside the slot: a 200 that is no chat completion counts as a failure."""
+    with gate.slot(tokens, deadline=deadline, retry=retry) as slot:
+        started = clock()
+        try:
+            answer = create().http_response
+            completion = read_completion(answer.content, answer.headers.get("content-type", ""))
+        except BaseException as error:
+            slot.failed(error, clock() - started)
+            raise
+        slot.answered(answer.headers, completion, clock() - started)
+    return completion
 
 
 def estimated_tokens(texts: list[str], output_cap: int | None) -> int:

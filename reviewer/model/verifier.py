@@ -10,7 +10,6 @@ rejected: only the model's own "reject" drops a finding.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,10 +31,10 @@ from reviewer.core.verification import (
     verification_messages,
     verification_schema,
 )
-from reviewer.model.answer_modes import rejected_option
-from reviewer.model.completion import Completion, read_completion
+from reviewer.model.answer_modes import extract_json_object, rejected_option
+from reviewer.model.completion import Completion
 from reviewer.model.output_cap import OutputCap
-from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens
+from reviewer.model.request_gate import NotInTime, RequestGate, estimated_tokens, send_through
 from reviewer.model.retries import TRANSIENT, RetryPolicy, StopAtDeadline
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,9 @@ class FindingVerifier:
             log.warning("Could not verify a finding (%s); it stands unverified.", error)
             return Checked(None, Usage(requests=1))
         try:
-            text = completion.content if strict else extract_verdict(completion.content)
+            text = (
+                completion.content if strict else extract_json_object(completion.content, "verdict")
+            )
             return Checked(parse_verification(text), completion.usage)
         except AnswerInvalid as error:
             log.warning("The verification answer was invalid (%s); the finding stands.", error)
@@ -138,36 +139,13 @@ class FindingVerifier:
             }  # fmt: skip
         texts = [str(m.get("content", "")) for m in messages]
         tokens = estimated_tokens(texts, self._cap.tokens)
-        retry = next(attempts) > 1
-        with self._gate.slot(tokens, deadline=stop.deadline, retry=retry) as slot:
-            started = self._clock()
-            try:
-                raw = self._client.chat.completions.with_raw_response.create(
-                    model=self._model, messages=messages, **extra
-                )
-                answer = raw.http_response
-                completion = read_completion(answer.content, answer.headers.get("content-type", ""))
-            except BaseException as error:
-                slot.failed(error, self._clock() - started)
-                raise
-            slot.answered(answer.headers, completion, self._clock() - started)
-        return completion
-
-
-def extract_verdict(text: str) -> str:
-    """The first JSON object holding a `verdict` in a plain-text answer; the text unchanged
-    when there is none (it then fails validation). Nothing is repaired."""
-    decoder = json.JSONDecoder()
-    start = text.find("{")
-    while start != -1:
-        try:
-            value, end = decoder.raw_decode(text, start)
-        except json.JSONDecodeError:
-            start = text.find("{", start + 1)
-            continue
-        except RecursionError:
-            return text  # nested past reading: no object here; validation says so
-        if isinstance(value, dict) and "verdict" in value:
-            return text[start:end]
-        start = text.find("{", end)
-    return text
+        return send_through(
+            self._gate,
+            self._clock,
+            lambda: self._client.chat.completions.with_raw_response.create(
+                model=self._model, messages=messages, **extra
+            ),
+            tokens=tokens,
+            deadline=stop.deadline,
+            retry=next(attempts) > 1,
+        )
