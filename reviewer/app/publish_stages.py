@@ -13,7 +13,7 @@ from reviewer.app.report_files import write_findings, write_sarif
 from reviewer.app.review_stages import Reconciled, Reviewed, Run
 from reviewer.app.settings import Settings
 from reviewer.core.anchoring import AnchoredFinding, Placement
-from reviewer.core.fingerprint import is_trusted, read_finding_marker
+from reviewer.core.fingerprint import posted_fingerprints
 from reviewer.core.json_report import report_json
 from reviewer.core.plan import Held
 from reviewer.core.pricing import price_for
@@ -58,11 +58,7 @@ def publish(run: Run, reviewed: Reviewed, reconciled: Reconciled) -> Delivered:
             github,
             head_sha=run.target.head_sha,
             plan=plan,
-            posted_now=lambda: {
-                fp: c.url
-                for c in github.review_comments()
-                if is_trusted(c, run.identity) and (fp := read_finding_marker(c.body))
-            },
+            posted_now=lambda: posted_fingerprints(github.review_comments(), author=run.identity),
         )
     report = _run_report(run, reviewed, reconciled, published)
     parts = summary_parts(report)

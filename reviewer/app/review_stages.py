@@ -14,6 +14,7 @@ from pathlib import Path
 from reviewer.app.actions_io import RunnerEnv, annotation
 from reviewer.app.components import chunk_reviewer, make_verifier, review_config, review_options
 from reviewer.app.context_sources import (
+    MAX_REPORT_BYTES,
     ApiNewTexts,
     ApiRepository,
     GitRepository,
@@ -171,7 +172,8 @@ def _digest(intent: Intent, settings: Settings, workspace: str | None, base_ref:
         target = Path(settings.context_report)
         target = target if target.is_absolute() or not workspace else Path(workspace) / target
         try:
-            parts.append(hashlib.sha256(target.read_bytes()).hexdigest())
+            with target.open("rb") as handle:  # what load_report reads of it, no more
+                parts.append(hashlib.sha256(handle.read(MAX_REPORT_BYTES + 1)).hexdigest())
         except OSError:
             parts.append("(unreadable)")
     return hashlib.sha256("\0".join(parts).encode("utf-8", "replace")).hexdigest()

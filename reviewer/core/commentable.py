@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from reviewer.core.diff import DiffLine, FileDiff, LineKind, Side
@@ -66,10 +66,6 @@ class CommentableIndex:
 
     def is_commentable(self, path: str, line: int, side: Side = Side.RIGHT) -> bool:
         return self.lookup(path, line, side) is not None
-
-    def lines_of(self, path: str) -> Iterator[tuple[int, Side, LineRef]]:
-        for (number, side), ref in self._entries_of(path).items():
-            yield number, side, ref
 
     def lines_on(self, path: str, side: Side) -> list[tuple[int, LineRef, str]]:
         """The lines of one side, each once (a context line counts on the RIGHT only: its

@@ -6,14 +6,10 @@ go on the diff's own lines: the PR's index, not this view, decides that."""
 from __future__ import annotations
 
 from reviewer.core.diff import FileDiff
-from reviewer.core.surrounding import agrees, can_widen, widen
+from reviewer.core.surrounding import agrees, widen
 
 FULL_FILE_MAX_LINES = 400
 FULL_FILE_MAX_FILES = 30
-
-
-def wants_full_text(file: FileDiff) -> bool:
-    return can_widen(file)  # an added file's diff already is the file
 
 
 def with_full_context(file: FileDiff, new_text: str) -> FileDiff:

@@ -10,7 +10,6 @@ _NOREPLY = re.compile(
     r"(?:\d+\+)?([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?)@users\.noreply\.[^@\s]+",
     re.IGNORECASE,
 )
-_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 
 
 def same_login(a: str, b: str) -> bool:
@@ -28,8 +27,3 @@ def login_from_noreply(email: str) -> str | None:
 def is_bot(login: str) -> bool:
     """Apps post as `name[bot]`; they never review code."""
     return login.lower().endswith("[bot]")
-
-
-def is_login(text: str) -> bool:
-    """A well-formed GitHub login (letters, digits, dashes; at most 39 characters)."""
-    return _LOGIN.fullmatch(text) is not None

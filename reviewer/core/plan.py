@@ -152,23 +152,21 @@ class PublishPlan:
 
 def posted_url(finding: AnchoredFinding, posted: Mapping[str, str]) -> str | None:
     """The URL of the comment already carrying this finding's place, if there is one."""
-    if not posted:
-        return None
-    url = posted.get(finding.fingerprint)
-    if url is not None:
-        return url
-    return next((posted[fp] for fp in sorted(finding.legacy_fingerprints) if fp in posted), None)
+    return _by_identity(finding, posted)
 
 
 def dismissal(finding: AnchoredFinding, dismissed: Mapping[str, str]) -> str | None:
-    if not dismissed:
+    return _by_identity(finding, dismissed)
+
+
+def _by_identity(finding: AnchoredFinding, known: Mapping[str, str]) -> str | None:
+    """What `known` holds for the finding's fingerprint, or for one of its legacy ones."""
+    if not known:
         return None
-    reason = dismissed.get(finding.fingerprint)
-    if reason is not None:
-        return reason
-    return next(
-        (dismissed[fp] for fp in sorted(finding.legacy_fingerprints) if fp in dismissed), None
-    )
+    value = known.get(finding.fingerprint)
+    if value is not None:
+        return value
+    return next((known[fp] for fp in sorted(finding.legacy_fingerprints) if fp in known), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,7 +120,7 @@ def fence(text: str, label: str = "DIFF") -> tuple[str, str]:
     the bar until it fit once took minutes and a prompt the size of a PR's run of `=`."""
     bar = "====="
     start, end = f"{bar} {label} START {bar}", f"{bar} {label} END {bar}"
-    if start not in text and end not in text and f"{bar} {label} " not in text:
+    if f"{bar} {label} " not in text:  # in both markers: neither is in the text
         return start, end
     tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     start, end = f"{bar} {label} START {tag} {bar}", f"{bar} {label} END {tag} {bar}"

@@ -119,12 +119,7 @@ def _is_test(path: str) -> bool:
 
 def _place_score(path: str, near: set[str]) -> float:
     """Code beside the change first; tests, examples and benchmarks last."""
-    return (3.0 if _folder(path) in near else 0.0) - (4.0 if _is_test(path) else 0.0)
-
-
-@lru_cache(maxsize=4096)
-def _folder(path: str) -> str:
-    return dirname(path)
+    return (3.0 if dirname(path) in near else 0.0) - (4.0 if _is_test(path) else 0.0)
 
 
 def related_snippets(

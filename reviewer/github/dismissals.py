@@ -23,7 +23,6 @@ from reviewer.github.adapter import GitHubAdapter
 from reviewer.github.event import WRITE_PERMISSIONS
 from reviewer.github.threads import ReviewThread, is_ours
 
-COMMAND = "/dismiss"
 _ON_PR = re.compile(r"\A\s*/dismiss\s+([0-9a-f]{6,16})\b[ \t]*(.*)", re.IGNORECASE | re.DOTALL)
 _IN_THREAD = re.compile(r"\A\s*/dismiss\b[ \t]*(.*)", re.IGNORECASE | re.DOTALL)
 MAX_REASON = 200
