@@ -93,7 +93,10 @@ def test_entity_mentions_bidi_controls_and_nul_are_not_posted(
     )
     result = run_action(tmp_path, fake_github, fake_model)
     assert result.returncode == 1
-    for text in everything_posted(fake_github, result.step_summary):
+    posted = everything_posted(fake_github, result.step_summary)
+    # Delivered, made inert: the finding's words are there, its pings and controls are not.
+    assert any("Ping" in text and "evil" in text and "hidden" in text for text in posted)
+    for text in posted:
         assert mentions(text) == [], text
         assert not any(c in text for c in "\u202e\u2066\x00")
         assert "&#64;" not in text.replace("&amp;#64;", "")

@@ -95,7 +95,7 @@ def many_findings(n: int, *, critical: int = 0) -> list[dict[str, Any]]:
         trigger = Trigger(
             "", severity="critical" if k < critical else "suggestion", category="bug", title=""
         )
-        out.append(finding("src/app.py", number, text, trigger, title=f"Problem number {k}"))
+        out.append(finding("src/app.py", number, text, trigger, title=f"Problem number {k:03d}"))
     return out
 
 
