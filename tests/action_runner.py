@@ -148,12 +148,14 @@ def two_files_diff(tmp_path: Path) -> str:
 def add_event_pull(fake: FakeGitHub, diff: str) -> None:
     """Serve `diff` as the PR of GitHub's example pull_request event (#2 of Hello-World)."""
     payload = pr_event()["pull_request"]
-    fake.add_pull(
+    pull = fake.add_pull(
         payload["number"],
         head_sha=payload["head"]["sha"],
         base_sha=payload["base"]["sha"],
         diff=diff,
     )
+    # As the event names them: GitHub's API agrees with its own events.
+    pull.base_ref, pull.body = payload["base"]["ref"], payload["body"]
 
 
 def parse_outputs(text: str) -> dict[str, str]:

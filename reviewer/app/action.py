@@ -64,6 +64,8 @@ def run_action(env: Mapping[str, str], runtime: Runtime | None = None) -> int:
         from reviewer.app.review_stages import reconcile, review
 
         reviewed = review(run)
+        if isinstance(reviewed, Skip):
+            return _skip(runner, reviewed)
         reconciled = reconcile(run, reviewed)
         published = publish(run, reviewed, reconciled)
         return report(run, published)

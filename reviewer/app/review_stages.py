@@ -36,7 +36,7 @@ from reviewer.errors import GitHubError
 from reviewer.github.adapter import GitHubAdapter
 from reviewer.github.base_reader import ApiBaseReader
 from reviewer.github.dismissals import find_dismissals
-from reviewer.github.event import REQUESTED, PullRequestRef
+from reviewer.github.event import DISMISSAL, REQUESTED, PullRequestRef, Skip
 from reviewer.github.scope import ReviewScope, review_scope
 from reviewer.github.summary_comment import summary_among
 from reviewer.github.threads import ReviewThread, addressed, close_addressed, review_threads
@@ -76,7 +76,7 @@ class Reconciled:
     notes: tuple[str, ...] = ()  # warnings for the job log
 
 
-def review(run: Run) -> Reviewed:
+def review(run: Run) -> Reviewed | Skip:
     """Guidance from the base commit; what to review (the whole PR, what its new commits
     wrote, or nothing new when this head was reviewed already); the engine."""
     github, target, settings = run.github, run.target, run.settings
@@ -104,6 +104,14 @@ def review(run: Run) -> Reviewed:
         fresh=target.action == REQUESTED,
         changed_files=target.changed_files,
     )
+    if target.action == DISMISSAL and not scope.reuse:
+        # Anyone may write `/dismiss`; who may dismiss is checked when dismissals are read.
+        # A run it starts only works the verdict out again from a review of this head: with
+        # none to reuse, it would be a full review, paid for, at anybody's word.
+        return Skip(
+            f"No complete review of {target.head_sha[:12]} to apply the dismissal to; "
+            "a push or `/review` reviews it, and dismissals count from then."
+        )
     options = review_options(settings, guidance)
     changed = changed_paths(scope.pr_text)
     checkout = (

@@ -284,3 +284,18 @@ def test_review_command_runs_set_a_status_on_the_pull_requests_head(
         event=_issue_comment("/review"),
     )
     assert again.returncode == 1 and "statuses: write" in again.stdout
+
+
+def test_a_dismiss_with_no_review_to_reuse_costs_no_model_request(
+    tmp_path: Path, pr: FakeGitHub, fake_model: FakeModelServer
+) -> None:
+    """Anyone may write `/dismiss`: with no review of the head to work the verdict out
+    from, the run it starts once paid for a whole review at anybody's word."""
+    pr.act_as("ghp_author", "POST", f"{REPO}/issues/2/comments", {"body": "/dismiss 12345678 x"})
+    writes = len(pr.writes())
+    result = run_action(
+        tmp_path, pr, fake_model, event_name="issue_comment", event=_issue_comment("/dismiss x")
+    )
+    assert result.returncode == 0 and result.outputs["verdict"] == "skip"
+    assert "No complete review" in result.stdout
+    assert fake_model.requests == [] and len(pr.writes()) == writes
