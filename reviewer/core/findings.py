@@ -169,16 +169,21 @@ def parse_answer(content: str) -> list[Finding]:
     return parse_review(content).findings
 
 
-def parse_review(content: str) -> ReviewAnswer:
-    """The whole answer (walkthrough and findings), validated as `parse_answer` says."""
+def load_answer(content: str) -> Any:
+    """A model answer's JSON, or AnswerInvalid saying why it is none (for the re-ask)."""
     try:
-        data = json.loads(content)
+        return json.loads(content)
     except json.JSONDecodeError as error:
         raise AnswerInvalid(f"The answer is not valid JSON: {error}.") from None
     except RecursionError:
         raise AnswerInvalid(
-            "The answer nests its JSON deeper than Python can read; it is no findings object."
+            "The answer nests its JSON deeper than Python can read; it is no answer object."
         ) from None
+
+
+def parse_review(content: str) -> ReviewAnswer:
+    """The whole answer (walkthrough and findings), validated as `parse_answer` says."""
+    data = load_answer(content)
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         # jsonschema's message quotes the offending value whole: bounded, since the value

@@ -22,6 +22,7 @@ from reviewer.core.markdown import bounded, one_line
 from reviewer.core.severity import Severity
 
 # As long as the summary shows them (`core.summary`): read back, they render the same.
+# (The open findings of the state are bounded alike.)
 MAX_TITLE = 120
 MAX_PATH = 500
 MAX_REASON = 500

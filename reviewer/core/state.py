@@ -23,14 +23,18 @@ from reviewer.core.anchoring import AnchoredFinding, Placement
 from reviewer.core.diff import FileDiff, LineKind, Side
 from reviewer.core.findings import Category, Finding
 from reviewer.core.markdown import bounded, one_line
-from reviewer.core.recorded_extras import NO_EXTRAS, RecordedExtras, read_extras
+from reviewer.core.recorded_extras import (
+    MAX_PATH,
+    MAX_TITLE,
+    NO_EXTRAS,
+    RecordedExtras,
+    read_extras,
+)
 from reviewer.core.severity import Severity
 
 # The last state block of our comment counts (a maintainer may add text below it).
 _STATE = re.compile(r"<!-- reviewer:state (v2 )?([A-Za-z0-9+/=]*) -->")
 _HEAD = re.compile(r"<!-- reviewer:summary head=([0-9a-f]{7,40}) v=[\w.+-]+ -->")
-MAX_TITLE = 120
-MAX_PATH = 500
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ count for the verdict; they are listed, collapsed, in the summary and in the fin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -15,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from reviewer.core.anchoring import AnchoredFinding
 from reviewer.core.chunking import Chunk, render_line
-from reviewer.core.findings import MAX_ERROR_CHARS, AnswerInvalid, strict_schema
+from reviewer.core.findings import MAX_ERROR_CHARS, AnswerInvalid, load_answer, strict_schema
 from reviewer.core.markdown import bounded, clean
 from reviewer.core.prompt import Message, fence, fenced_part
 from reviewer.core.review_context import ContextPart
@@ -102,14 +101,7 @@ def verification_messages(
 
 
 def parse_verification(content: str) -> VerificationAnswer:
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        raise AnswerInvalid(f"The answer is not valid JSON: {error}.") from None
-    except RecursionError:
-        raise AnswerInvalid(
-            "The answer nests its JSON deeper than Python can read; it is no verdict object."
-        ) from None
+    data = load_answer(content)
     try:
         return VerificationAnswer.model_validate(data)
     except ValidationError as error:
