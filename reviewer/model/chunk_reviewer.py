@@ -22,7 +22,7 @@ from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
 from reviewer.core.concurrency import DEFAULT_CAP
-from reviewer.core.findings import AnswerInvalid, FileNote, Finding, ReviewAnswer, parse_review
+from reviewer.core.findings import AnswerInvalid, FileNote, Finding, ReviewAnswer
 from reviewer.core.prompt import Message, chunk_messages, reask_message
 from reviewer.core.report import Usage
 from reviewer.core.review_context import ContextPart
@@ -31,10 +31,10 @@ from reviewer.model.answer_modes import (
     AnswerMode,
     AnswerModes,
     error_summary,
-    extract_json_object,
     rejected_option,
     rejects_answer_mode,
 )
+from reviewer.model.answer_reading import answer_text, read_answer
 from reviewer.model.client import make_client, retry_after_seconds
 from reviewer.model.completion import Completion
 from reviewer.model.http_client import request_timeout_s
@@ -210,7 +210,7 @@ class ChunkReviewer:
         completion = self._send(messages, mode, call)
         if rejection is not None:  # the server took this mode: later chunks start with it
             self._modes.accepted(mode, error_summary(rejection.error))
-        content = _answer_text(completion, self._cap.tokens)
+        content = answer_text(completion, self._cap.tokens)
         try:
             return _answer(read_answer(content, mode), call.usage)
         except AnswerInvalid as first:
@@ -220,7 +220,7 @@ class ChunkReviewer:
             except _ModeRejected as odd:  # the same format was just accepted: not a mode issue
                 raise status_error(odd.error) from None
             try:
-                answer = _answer_text(completion, self._cap.tokens)
+                answer = answer_text(completion, self._cap.tokens)
                 return _answer(read_answer(answer, mode), call.usage)
             except AnswerInvalid as second:
                 raise ModelError(
@@ -286,15 +286,6 @@ class ChunkReviewer:
         )
 
 
-def read_answer(content: str, mode: AnswerMode) -> ReviewAnswer:
-    """Validate an answer the same way in every mode; only plain text may wrap its JSON."""
-    if not content.strip():
-        raise AnswerInvalid("The answer was empty.")
-    if mode.response_format() is None:
-        content = extract_json_object(content)
-    return parse_review(content)
-
-
 def _answer(answer: ReviewAnswer, usage: Usage) -> ChunkAnswer:
     return ChunkAnswer(list(answer.findings), usage, tuple(answer.walkthrough))
 
@@ -303,24 +294,3 @@ def _reask(messages: Sequence[Message], content: str, error: AnswerInvalid) -> l
     # An empty assistant turn is refused by some servers; the re-ask says it was empty.
     previous = [Message("assistant", content)] if content.strip() else []
     return [*messages, *previous, reask_message(str(error))]
-
-
-def _answer_text(completion: Completion, output_cap: int | None) -> str:
-    if completion.finish_reason == "length":
-        limit = f" ({output_cap:,} tokens)" if output_cap else ""
-        raise TruncatedAnswer(f"The model's answer was cut off at its output limit{limit}.")
-    if completion.refusal:
-        raise ModelError(f"The model refused to review this part: {completion.refusal}")
-    if completion.finish_reason == "content_filter":
-        # What the filter let through may be cut anywhere: not a review of the part.
-        raise ModelError(
-            "The provider's content filter stopped the answer for this part "
-            "(finish_reason: content_filter), so it was not reviewed.",
-            hint="Review it with a model or deployment whose filter allows code review.",
-        )
-    if completion.finish_reason in ("tool_calls", "function_call") and not completion.content:
-        raise ModelError(
-            "The model answered with a tool call instead of the findings.",
-            hint="Use a model that answers with text; reviewer sends no tools.",
-        )
-    return completion.content
